@@ -1,0 +1,96 @@
+//! JSON Lines: pubminer's own lossless schema (one [`Document`] per line), and the flat
+//! shape many corpora use (`{"pmid"|"id", "title", "abstract", ...}`), whose other keys are
+//! kept as document infons.
+
+use memchr::memmem;
+use pubminer_core::{Document, Location, Passage, PassageKind};
+
+use crate::error::{ReadError, ReadErrorKind, ReadResult};
+use crate::records::{Context, RawRecord};
+
+/// Keys that name the document id in flat JSONL, in order of preference.
+const ID_KEYS: &[&str] = &["id", "pmid", "PMID", "_id", "doc_id"];
+/// Keys that hold the main text in flat JSONL.
+const TEXT_KEYS: &[&str] = &["abstract", "text", "body"];
+
+/// Parses one JSON line.
+pub(crate) fn parse(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Document>> {
+    let json_error = |e: serde_json::Error| {
+        ReadError::record(
+            Location {
+                byte: Some(raw.offset + e.column().saturating_sub(1) as u64),
+                ..context.record_location(raw, None)
+            },
+            ReadErrorKind::Json,
+            format!("invalid JSON line: {e}"),
+        )
+    };
+    if memmem::find(&raw.bytes, b"\"passages\"").is_some() {
+        let doc: Document = serde_json::from_slice(&raw.bytes).map_err(json_error)?;
+        let problems = doc.check_spans();
+        if !problems.is_empty() {
+            return Err(ReadError::record(
+                context.record_location(raw, Some(&doc.id)),
+                ReadErrorKind::Format,
+                format!("spans do not match the text: {}", problems.join("; ")),
+            ));
+        }
+        return Ok(vec![doc]);
+    }
+    let value: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&raw.bytes).map_err(json_error)?;
+    flat_document(value).map(|d| vec![d]).map_err(|message| {
+        ReadError::record(
+            context.record_location(raw, None),
+            ReadErrorKind::Format,
+            message,
+        )
+    })
+}
+
+fn as_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Builds a document from a flat JSON object.
+fn flat_document(
+    mut value: serde_json::Map<String, serde_json::Value>,
+) -> Result<Document, String> {
+    let id = ID_KEYS
+        .iter()
+        .find_map(|k| value.get(*k).and_then(as_text))
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            format!(
+                "JSON object has no {} key and no \"passages\" (pubminer JSONL)",
+                ID_KEYS.join("/")
+            )
+        })?;
+    let title = value.remove("title").as_ref().and_then(as_text);
+    let body_key = TEXT_KEYS.iter().find(|k| value.contains_key(**k)).copied();
+    let body = body_key
+        .and_then(|k| value.remove(k))
+        .as_ref()
+        .and_then(as_text);
+    if title.is_none() && body.is_none() {
+        return Err(format!(
+            "JSON object {id} has neither \"title\" nor any of {}",
+            TEXT_KEYS.join("/")
+        ));
+    }
+    let mut doc = Document::new(id.clone());
+    if value.get("pmid").and_then(as_text).is_some_and(|p| p == id) {
+        doc.meta.pmid = Some(id);
+    }
+    doc.passages
+        .push(Passage::new(PassageKind::Title, title.unwrap_or_default()));
+    if let Some(body) = body {
+        doc.passages.push(Passage::new(PassageKind::Abstract, body));
+    }
+    doc.infons = value.into_iter().collect();
+    Ok(doc)
+}

@@ -1,0 +1,478 @@
+//! PubTator: `PMID|t|title`, `PMID|a|abstract`, tab-separated mention lines
+//! (`PMID start end text type [identifier [composite texts]]`) and relation lines
+//! (`PMID type id1 id2 [more]`), records separated by a blank line.
+//!
+//! Offsets count characters of `title + " " + abstract` (more generally, of all text lines
+//! joined by one space). They are converted to per-passage byte ranges here and nowhere
+//! else, and each mention's text is checked against the passage text.
+
+use std::fmt::Write as _;
+
+use pubminer_core::{
+    Argument, ArgumentTarget, Diagnostic, Document, Link, Mention, OffsetIndex, Passage,
+    PassageKind, Relation,
+};
+
+use crate::ReadOptions;
+use crate::error::{ReadError, ReadErrorKind, ReadResult};
+use crate::records::{Context, RawRecord};
+use crate::sink::{DocEncoder, EncodeReport};
+
+/// The origin recorded on annotations read from PubTator.
+pub const ORIGIN: &str = "input.pubtator";
+
+/// True for a `PMID|t|...` line.
+pub(crate) fn is_title_line(line: &[u8]) -> bool {
+    let Some(bar) = memchr::memchr(b'|', line) else {
+        return false;
+    };
+    bar > 0 && line[bar + 1..].starts_with(b"t|") && !line[..bar].contains(&b'\t')
+}
+
+/// Splits a text line `PMID|k|text` into its parts.
+fn text_line(line: &str) -> Option<(&str, &str, &str)> {
+    let (id, rest) = line.split_once('|')?;
+    let (kind, text) = rest.split_once('|')?;
+    (!id.is_empty() && !id.contains('\t') && !kind.is_empty() && !kind.contains('\t'))
+        .then_some((id, kind, text))
+}
+
+/// Parses a PubTator identifier field into links (`D1|D2`, `D1,D2`, `D1;D2`, `D1+D2`).
+#[must_use]
+pub fn parse_identifier(identifier: &str, origin: &str) -> (Vec<Link>, bool) {
+    let trimmed = identifier.trim();
+    if trimmed == "-1" || trimmed.eq_ignore_ascii_case("-") {
+        return (Vec::new(), true);
+    }
+    let links = trimmed
+        .split(['|', ',', ';', '+'])
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && *id != "-1")
+        .map(|id| Link {
+            id: id.to_owned(),
+            origin: origin.to_owned(),
+            ..Link::default()
+        })
+        .collect::<Vec<_>>();
+    let nil = links.is_empty() && !trimmed.is_empty();
+    (links, nil)
+}
+
+struct PendingMention<'a> {
+    line: u64,
+    start: usize,
+    end: usize,
+    columns: Vec<&'a str>,
+}
+
+/// Parses one PubTator record (a block of lines).
+pub(crate) fn parse(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Document>> {
+    let text = context.utf8(raw)?;
+    let mut doc = Document::default();
+    let mut pending: Vec<PendingMention<'_>> = Vec::new();
+    let mut byte = 0usize;
+    for (this_line, line) in (raw.line..).zip(text.split_inclusive('\n')) {
+        let this_byte = byte;
+        byte += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let location = || context.location_in(raw, Some(&doc.id), this_byte);
+        if let Some((id, kind, body)) = text_line(line) {
+            if doc.id.is_empty() {
+                doc.id = id.to_owned();
+            } else if doc.id != id {
+                doc.diagnostics.push(
+                    Diagnostic::warning(
+                        "pubtator.id_mismatch",
+                        format!("text line for {id} inside the record of {}", doc.id),
+                    )
+                    .at(location()),
+                );
+            }
+            let kind = match kind {
+                "t" => PassageKind::Title,
+                "a" => PassageKind::Abstract,
+                other => PassageKind::Other(other.to_owned()),
+            };
+            doc.passages.push(Passage::new(kind, body));
+            continue;
+        }
+        let columns: Vec<&str> = line.split('\t').collect();
+        if columns.len() >= 5
+            && let (Ok(start), Ok(end)) = (columns[1].parse::<usize>(), columns[2].parse::<usize>())
+        {
+            if doc.id.is_empty() {
+                doc.id = columns[0].to_owned();
+            }
+            pending.push(PendingMention {
+                line: this_line,
+                start,
+                end,
+                columns,
+            });
+            continue;
+        }
+        if columns.len() >= 4 && !columns[1].is_empty() {
+            if doc.id.is_empty() {
+                doc.id = columns[0].to_owned();
+            }
+            doc.relations.push(Relation {
+                relation_type: columns[1].to_owned(),
+                arguments: columns[2..4]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| Argument {
+                        role: format!("arg{}", i + 1),
+                        target: ArgumentTarget::Concept((*c).to_owned()),
+                    })
+                    .collect(),
+                extra: columns[4..].iter().map(|c| (*c).to_owned()).collect(),
+                origin: ORIGIN.to_owned(),
+                ..Relation::default()
+            });
+            continue;
+        }
+        return Err(ReadError::record(
+            location(),
+            ReadErrorKind::Format,
+            format!(
+                "line {this_line} is neither a `PMID|t|`/`PMID|a|` text line, a mention line \
+                 (PMID, start, end, text, type[, id]) nor a relation line: {:?}",
+                truncate(line, 80)
+            ),
+        ));
+    }
+    if doc.id.is_empty() {
+        return Err(ReadError::record(
+            context.record_location(raw, None),
+            ReadErrorKind::Format,
+            "record has no id",
+        ));
+    }
+    if doc.passages.is_empty() && !pending.is_empty() {
+        return Err(ReadError::record(
+            context.record_location(raw, Some(&doc.id)),
+            ReadErrorKind::Format,
+            "mention lines without any `|t|` or `|a|` text line",
+        ));
+    }
+    place_mentions(&mut doc, pending, raw, context);
+    Ok(vec![doc])
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Converts joined-text character offsets to passage byte ranges and checks each mention.
+fn place_mentions(
+    doc: &mut Document,
+    pending: Vec<PendingMention<'_>>,
+    raw: &RawRecord,
+    context: &Context,
+) {
+    let indexes: Vec<OffsetIndex<'_>> = doc
+        .passages
+        .iter()
+        .map(|p| OffsetIndex::new(p.text(), context.options.offset_unit))
+        .collect();
+    let mut starts = Vec::with_capacity(indexes.len());
+    let mut at = 0usize;
+    for idx in &indexes {
+        starts.push(at);
+        at += idx.len_units() + 1;
+    }
+    let mut mentions = Vec::with_capacity(pending.len());
+    let mut diagnostics = Vec::new();
+    for m in pending {
+        let location = pubminer_core::Location {
+            line: Some(m.line),
+            ..context.record_location(raw, Some(&doc.id))
+        };
+        let mention_text = m.columns[3];
+        let placed = locate(
+            &doc.passages,
+            &indexes,
+            &starts,
+            m.start,
+            m.end,
+            mention_text,
+            &context.options,
+        );
+        let (passage, range, repaired) = match placed {
+            Ok(found) => found,
+            Err(problem) => {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "annotation.text_mismatch",
+                        format!(
+                            "mention {:?} at {}..{} ({} {}) not used: {problem}",
+                            mention_text,
+                            m.start,
+                            m.end,
+                            m.columns[4],
+                            m.columns.get(5).unwrap_or(&"")
+                        ),
+                    )
+                    .at(location),
+                );
+                continue;
+            }
+        };
+        if repaired {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "annotation.offset_repaired",
+                    format!(
+                        "mention {mention_text:?} at {}..{} moved to where its text is",
+                        m.start, m.end
+                    ),
+                )
+                .at(location),
+            );
+        }
+        let identifier = m.columns.get(5).map(|s| (*s).to_owned());
+        let (links, nil) = identifier
+            .as_deref()
+            .map_or((Vec::new(), false), |i| parse_identifier(i, ORIGIN));
+        let mut mention = Mention {
+            passage: passage as u32,
+            range,
+            text: mention_text.to_owned(),
+            entity_type: m.columns[4].to_owned(),
+            identifier,
+            links,
+            nil,
+            composite: m.columns.get(6).map(|s| (*s).to_owned()),
+            origin: ORIGIN.to_owned(),
+            ..Mention::default()
+        };
+        if m.columns.len() > 7 {
+            mention.infons.insert(
+                "pubtator_extra".into(),
+                m.columns[7..]
+                    .iter()
+                    .map(|c| serde_json::Value::from(*c))
+                    .collect(),
+            );
+        }
+        mentions.push(mention);
+    }
+    doc.mentions = mentions;
+    doc.diagnostics.extend(diagnostics);
+}
+
+/// Finds the passage and byte range for joined-text offsets `start..end` and checks the
+/// text. Returns `(passage, range, repaired)`.
+pub(crate) fn locate(
+    passages: &[Passage],
+    indexes: &[OffsetIndex<'_>],
+    starts: &[usize],
+    start: usize,
+    end: usize,
+    expected: &str,
+    options: &ReadOptions,
+) -> Result<(usize, pubminer_core::TextRange, bool), String> {
+    if start > end {
+        return Err(format!("start {start} is after end {end}"));
+    }
+    let Some(p) = starts.iter().rposition(|&s| s <= start) else {
+        return Err("offset before the first passage".into());
+    };
+    let local_start = start - starts[p];
+    let local_end = end - starts[p];
+    let text = passages[p].text();
+    if local_end > indexes[p].len_units() {
+        let message = if p + 1 < starts.len() && end > starts[p + 1] {
+            "span crosses a passage boundary".to_owned()
+        } else {
+            format!(
+                "span ends past the text (length {})",
+                indexes[p].len_units()
+            )
+        };
+        return repair(text, expected, options, message).map(|r| (p, r, true));
+    }
+    let (Some(bs), Some(be)) = (
+        indexes[p].to_byte(local_start),
+        indexes[p].to_byte(local_end),
+    ) else {
+        return Err("offset falls inside a character".into());
+    };
+    let range = pubminer_core::TextRange::try_new(bs, be).ok_or("offset too large")?;
+    let found = &text[bs..be];
+    if found == expected {
+        return Ok((p, range, false));
+    }
+    repair(
+        text,
+        expected,
+        options,
+        format!("the text there is {found:?}"),
+    )
+    .map(|r| (p, r, true))
+}
+
+/// With `--repair-offsets`, finds `expected` in `text` when it occurs exactly once.
+fn repair(
+    text: &str,
+    expected: &str,
+    options: &ReadOptions,
+    problem: String,
+) -> Result<pubminer_core::TextRange, String> {
+    if !options.repair_offsets || expected.is_empty() {
+        return Err(problem);
+    }
+    let mut hits = text.match_indices(expected);
+    match (hits.next(), hits.next()) {
+        (Some((at, _)), None) => {
+            pubminer_core::TextRange::try_new(at, at + expected.len()).ok_or(problem)
+        }
+        _ => Err(problem),
+    }
+}
+
+/// Writes PubTator.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PubtatorEncoder;
+
+/// Which PubTator text line a passage belongs to, if any.
+fn line_of_passage(kind: &PassageKind) -> Option<bool> {
+    match kind {
+        PassageKind::Title => Some(true),
+        PassageKind::Abstract | PassageKind::Text | PassageKind::Other(_) => Some(false),
+        PassageKind::VernacularTitle | PassageKind::OtherAbstract => None,
+    }
+}
+
+impl DocEncoder for PubtatorEncoder {
+    fn encode(&self, doc: &Document, out: &mut Vec<u8>) -> EncodeReport {
+        let mut report = EncodeReport::default();
+        if doc.deleted {
+            report.omitted_documents += 1;
+            return report;
+        }
+        // Character offset of each passage in `title + " " + abstract`, or None.
+        let mut title = String::new();
+        let mut abstract_text = String::new();
+        let mut placement: Vec<Option<(bool, usize)>> = Vec::with_capacity(doc.passages.len());
+        for p in &doc.passages {
+            match line_of_passage(&p.kind) {
+                Some(is_title) => {
+                    let target = if is_title {
+                        &mut title
+                    } else {
+                        &mut abstract_text
+                    };
+                    if !target.is_empty() {
+                        target.push(' ');
+                    }
+                    placement.push(Some((is_title, target.chars().count())));
+                    target.push_str(p.text());
+                }
+                None => placement.push(None),
+            }
+        }
+        let title_chars = title.chars().count();
+        let clean = |s: &str| s.replace(['\n', '\r'], " ");
+        let _ = writeln!(
+            VecWriter(out),
+            "{}|t|{}\n{}|a|{}",
+            doc.id,
+            clean(&title),
+            doc.id,
+            clean(&abstract_text)
+        );
+        for m in &doc.mentions {
+            let Some(Some((is_title, base))) = placement.get(m.passage as usize).copied() else {
+                report.omitted_mentions += 1;
+                continue;
+            };
+            let passage = &doc.passages[m.passage as usize];
+            let index = OffsetIndex::new(passage.text(), pubminer_core::OffsetUnit::Char);
+            let (Some(s), Some(e)) = (
+                index.from_byte(m.range.start() as usize),
+                index.from_byte(m.range.end() as usize),
+            ) else {
+                report.omitted_mentions += 1;
+                continue;
+            };
+            let shift = if is_title {
+                base
+            } else {
+                title_chars + 1 + base
+            };
+            let mut line = format!(
+                "{}\t{}\t{}\t{}\t{}",
+                doc.id,
+                s + shift,
+                e + shift,
+                clean(&m.text),
+                m.entity_type
+            );
+            let identifier = m.rendered_identifier();
+            if identifier.is_some() || m.composite.is_some() {
+                line.push('\t');
+                line.push_str(identifier.as_deref().unwrap_or(""));
+            }
+            if let Some(c) = &m.composite {
+                line.push('\t');
+                line.push_str(c);
+            }
+            if let Some(serde_json::Value::Array(extra)) = m.infons.get("pubtator_extra") {
+                for v in extra {
+                    line.push('\t');
+                    line.push_str(v.as_str().unwrap_or_default());
+                }
+            }
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+        for r in &doc.relations {
+            let mut columns = Vec::with_capacity(r.arguments.len() + r.extra.len() + 2);
+            columns.push(doc.id.clone());
+            columns.push(r.relation_type.clone());
+            let mut ok = r.arguments.len() >= 2;
+            for a in &r.arguments {
+                match &a.target {
+                    ArgumentTarget::Concept(c) => columns.push(c.clone()),
+                    ArgumentTarget::Ref(id) => {
+                        match doc
+                            .mentions
+                            .iter()
+                            .find(|m| m.id.as_deref() == Some(id))
+                            .and_then(Mention::rendered_identifier)
+                        {
+                            Some(concept) => columns.push(concept),
+                            None => ok = false,
+                        }
+                    }
+                }
+            }
+            if !ok {
+                report.omitted_relations += 1;
+                continue;
+            }
+            columns.extend(r.extra.iter().cloned());
+            out.extend_from_slice(columns.join("\t").as_bytes());
+            out.push(b'\n');
+        }
+        out.push(b'\n');
+        report
+    }
+}
+
+/// `fmt::Write` over a byte vector.
+pub(crate) struct VecWriter<'a>(pub &'a mut Vec<u8>);
+
+impl std::fmt::Write for VecWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Writing documents: per-format encoders and a file sink.
+//!
+//! Encoding a document is independent of every other document, so callers can encode in
+//! parallel and only the final `write` of bytes is sequential. An encoder reports what the
+//! target format cannot hold (a PubTator file has no place for an `OtherAbstract`'s
+//! mentions, for example) instead of dropping it silently.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::ops::AddAssign;
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use pubminer_core::Document;
+
+use crate::OutputFormat;
+use crate::error::WriteError;
+
+/// What an encoder could not represent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EncodeReport {
+    /// Documents not written (e.g. deletion tombstones in PubTator).
+    pub omitted_documents: u64,
+    /// Mentions not written (their passage has no place in the format).
+    pub omitted_mentions: u64,
+    /// Relations not written (their arguments cannot be expressed).
+    pub omitted_relations: u64,
+}
+
+impl EncodeReport {
+    /// True when nothing was omitted.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl AddAssign for EncodeReport {
+    fn add_assign(&mut self, rhs: Self) {
+        self.omitted_documents += rhs.omitted_documents;
+        self.omitted_mentions += rhs.omitted_mentions;
+        self.omitted_relations += rhs.omitted_relations;
+    }
+}
+
+/// Turns documents into bytes of one format.
+pub trait DocEncoder: Send + Sync {
+    /// Bytes before the first document.
+    fn header(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    /// Bytes between two documents.
+    fn separator(&self) -> &'static [u8] {
+        b""
+    }
+    /// Bytes after the last document.
+    fn footer(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    /// Appends one document to `out`.
+    fn encode(&self, doc: &Document, out: &mut Vec<u8>) -> EncodeReport;
+}
+
+/// pubminer's own JSON Lines: one [`Document`] per line, lossless.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JsonlEncoder;
+
+impl DocEncoder for JsonlEncoder {
+    fn encode(&self, doc: &Document, out: &mut Vec<u8>) -> EncodeReport {
+        serde_json::to_writer(&mut *out, doc).expect("a Document always serialises");
+        out.push(b'\n');
+        EncodeReport::default()
+    }
+}
+
+/// The encoder for a format.
+#[must_use]
+pub fn encoder(format: OutputFormat) -> Box<dyn DocEncoder> {
+    match format {
+        OutputFormat::Jsonl => Box::new(JsonlEncoder),
+        OutputFormat::Pubtator => Box::new(crate::pubtator::PubtatorEncoder),
+        OutputFormat::BiocXml => Box::new(crate::bioc::BiocXmlEncoder::default()),
+        OutputFormat::BiocJson => Box::new(crate::bioc::BiocJsonEncoder::default()),
+    }
+}
+
+enum Output {
+    Stdout(BufWriter<io::Stdout>),
+    File(BufWriter<File>),
+    Gzip(Box<GzEncoder<BufWriter<File>>>),
+}
+
+impl Output {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Self::Stdout(w) => w,
+            Self::File(w) => w,
+            Self::Gzip(w) => &mut **w,
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Self::Stdout(mut w) => w.flush(),
+            Self::File(mut w) => w.flush(),
+            Self::Gzip(w) => w.finish()?.flush(),
+        }
+    }
+}
+
+/// Writes encoded documents to a file (atomically: to `FILE.partial`, renamed on
+/// [`DocWriter::finish`]) or to standard output for `-`. A `.gz` suffix compresses.
+pub struct DocWriter {
+    out: Option<Output>,
+    encoder: Box<dyn DocEncoder>,
+    display: String,
+    paths: Option<(PathBuf, PathBuf)>,
+    documents: u64,
+    report: EncodeReport,
+    scratch: Vec<u8>,
+}
+
+impl DocWriter {
+    /// Creates the output.
+    ///
+    /// # Errors
+    /// When the file cannot be created.
+    pub fn create(path: &Path, format: OutputFormat) -> Result<Self, WriteError> {
+        let display = path.display().to_string();
+        let io_err = |source| WriteError::Io {
+            path: display.clone(),
+            source,
+        };
+        let (out, paths) = if path.as_os_str() == "-" {
+            (Output::Stdout(BufWriter::new(io::stdout())), None)
+        } else {
+            let mut partial = path.as_os_str().to_owned();
+            partial.push(".partial");
+            let partial = PathBuf::from(partial);
+            let file = BufWriter::with_capacity(1 << 20, File::create(&partial).map_err(io_err)?);
+            let out = if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+            {
+                Output::Gzip(Box::new(GzEncoder::new(file, Compression::default())))
+            } else {
+                Output::File(file)
+            };
+            (out, Some((partial, path.to_path_buf())))
+        };
+        let encoder = encoder(format);
+        let mut writer = Self {
+            out: Some(out),
+            encoder,
+            display,
+            paths,
+            documents: 0,
+            report: EncodeReport::default(),
+            scratch: Vec::with_capacity(1 << 16),
+        };
+        let header = writer.encoder.header();
+        writer.write_bytes(&header)?;
+        Ok(writer)
+    }
+
+    /// The encoder, for encoding documents on other threads.
+    #[must_use]
+    pub fn encoder(&self) -> &dyn DocEncoder {
+        &*self.encoder
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        let out = self.out.as_mut().expect("output is open until finish");
+        out.writer()
+            .write_all(bytes)
+            .map_err(|source| WriteError::Io {
+                path: self.display.clone(),
+                source,
+            })
+    }
+
+    /// Writes one already-encoded document.
+    ///
+    /// # Errors
+    /// When the output cannot be written.
+    pub fn write_encoded(&mut self, bytes: &[u8], report: EncodeReport) -> Result<(), WriteError> {
+        self.report += report;
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if self.documents > 0 {
+            let sep = self.encoder.separator();
+            self.write_bytes(sep)?;
+        }
+        self.documents += 1;
+        self.write_bytes(bytes)
+    }
+
+    /// Encodes and writes one document.
+    ///
+    /// # Errors
+    /// When the output cannot be written.
+    pub fn write(&mut self, doc: &Document) -> Result<(), WriteError> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let report = self.encoder.encode(doc, &mut scratch);
+        let result = self.write_encoded(&scratch, report);
+        self.scratch = scratch;
+        result
+    }
+
+    /// Documents written so far.
+    #[must_use]
+    pub fn documents(&self) -> u64 {
+        self.documents
+    }
+
+    /// Writes the footer, flushes, and moves the file into place.
+    ///
+    /// # Errors
+    /// When the output cannot be written or renamed.
+    pub fn finish(mut self) -> Result<EncodeReport, WriteError> {
+        let footer = self.encoder.footer();
+        self.write_bytes(&footer)?;
+        let out = self.out.take().expect("output is open until finish");
+        out.finish().map_err(|source| WriteError::Io {
+            path: self.display.clone(),
+            source,
+        })?;
+        if let Some((partial, path)) = self.paths.take() {
+            fs::rename(&partial, &path).map_err(|source| WriteError::Io {
+                path: self.display.clone(),
+                source,
+            })?;
+        }
+        Ok(self.report)
+    }
+}
+
+impl Drop for DocWriter {
+    fn drop(&mut self) {
+        // Not finished (an error or an interrupt): leave no half-written `.partial` behind.
+        if let Some((partial, _)) = &self.paths {
+            let _ = fs::remove_file(partial);
+        }
+    }
+}

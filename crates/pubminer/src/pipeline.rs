@@ -1,0 +1,279 @@
+//! The document pipeline: read every input, parse records in parallel, process each
+//! document on the worker threads, and hand the results back in input order.
+//!
+//! One reader thread splits records (cheap, sequential); a rayon pool parses and processes
+//! them in batches; the calling thread consumes results in order (writing output,
+//! aggregating). Record errors are handled by the `--on-error` policy and counted; nothing
+//! is dropped without a line on stderr and a count in the summary.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use crossbeam_channel::bounded;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pubminer_core::Document;
+use pubminer_formats::{Pending, Progress, ReadError, ReadOptions, ReadResult};
+use rayon::prelude::*;
+
+/// What to do with a record that cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnError {
+    /// Report it on stderr, count it, and go on with the next record.
+    Skip,
+    /// Stop at the first bad record.
+    Fail,
+}
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Worker threads.
+    pub threads: usize,
+    /// Bad-record policy.
+    pub on_error: OnError,
+    /// Show a progress bar (when stderr is a terminal).
+    pub progress: bool,
+    /// Print each skipped record (the count is always printed).
+    pub verbose_errors: bool,
+}
+
+/// Counts from a run.
+#[derive(Clone, Debug, Default)]
+pub struct RunSummary {
+    /// Input files opened.
+    pub files: u64,
+    /// Records read (including skipped ones).
+    pub records: u64,
+    /// Documents produced.
+    pub documents: u64,
+    /// Records skipped, by error kind.
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Files that could not be read to the end.
+    pub failed_files: Vec<String>,
+    /// Seconds spent.
+    pub seconds: f64,
+    /// Raw (possibly compressed) input bytes read.
+    pub raw_bytes: u64,
+}
+
+impl RunSummary {
+    /// Total records skipped.
+    #[must_use]
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    /// True when some input was not read.
+    #[must_use]
+    pub fn is_partial(&self) -> bool {
+        self.skipped_total() > 0 || !self.failed_files.is_empty()
+    }
+
+    /// One-line account for stderr.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{} file(s), {} record(s), {} document(s) in {:.2}s",
+            self.files, self.records, self.documents, self.seconds
+        );
+        if self.skipped_total() > 0 {
+            let kinds: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            s.push_str(&format!(
+                "; {} record(s) skipped ({})",
+                self.skipped_total(),
+                kinds.join(", ")
+            ));
+        }
+        if !self.failed_files.is_empty() {
+            s.push_str(&format!(
+                "; {} file(s) not read to the end: {}",
+                self.failed_files.len(),
+                self.failed_files.join(", ")
+            ));
+        }
+        s
+    }
+}
+
+/// Records per parallel batch.
+const BATCH: usize = 256;
+
+type Batch = Vec<ReadResult<Pending>>;
+
+fn progress_bar(options: &RunOptions, total: Option<u64>) -> ProgressBar {
+    if !options.progress || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {msg}",
+        )
+        .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Reads every input, calls `process` on each document on a worker thread, and `consume`
+/// on each result in input order.
+///
+/// # Errors
+/// A fatal error (unreadable file, or any bad record with `--on-error fail`), or an error
+/// returned by `consume`.
+pub fn run<T, P, C>(
+    inputs: &[PathBuf],
+    read_options: &ReadOptions,
+    options: &RunOptions,
+    process: P,
+    mut consume: C,
+) -> Result<RunSummary>
+where
+    T: Send,
+    P: Fn(Document) -> T + Sync,
+    C: FnMut(T) -> Result<()>,
+{
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.max(1))
+        .build()
+        .context("cannot start worker threads")?;
+    let total: Option<u64> = inputs
+        .iter()
+        .map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
+        .sum();
+    let bar = progress_bar(options, total);
+    let mut summary = RunSummary::default();
+    let mut done_bytes = 0u64;
+
+    for path in inputs {
+        let records = match pubminer_formats::open(path, read_options) {
+            Ok(r) => r,
+            Err(err) => {
+                handle_file_error(&err, options, &mut summary, &bar)?;
+                continue;
+            }
+        };
+        summary.files += 1;
+        bar.set_message(path.display().to_string());
+        let progress: Progress = records.progress.clone();
+        let (tx, rx) = bounded::<Batch>(4);
+        let reader = std::thread::spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in records {
+                let fatal = item.as_ref().is_err_and(|e| e.fatal);
+                batch.push(item);
+                if batch.len() == BATCH || fatal {
+                    if tx
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    if fatal {
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        let mut result: Result<()> = Ok(());
+        for batch in &rx {
+            let processed: Vec<ReadResult<Vec<T>>> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|item| {
+                        let docs = item.and_then(Pending::run)?;
+                        Ok(docs.into_iter().map(&process).collect())
+                    })
+                    .collect()
+            });
+            for item in processed {
+                match item {
+                    Ok(outputs) => {
+                        summary.records += 1;
+                        for output in outputs {
+                            summary.documents += 1;
+                            if let Err(e) = consume(output) {
+                                result = Err(e);
+                                break;
+                            }
+                        }
+                    }
+                    Err(err) if err.fatal => {
+                        if let Err(e) = handle_file_error(&err, options, &mut summary, &bar) {
+                            result = Err(e);
+                        }
+                    }
+                    Err(err) => {
+                        summary.records += 1;
+                        if let Err(e) = handle_record_error(&err, options, &mut summary, &bar) {
+                            result = Err(e);
+                        }
+                    }
+                }
+                if result.is_err() {
+                    break;
+                }
+            }
+            bar.set_position(done_bytes + progress.bytes());
+            if result.is_err() {
+                break;
+            }
+        }
+        drop(rx);
+        let _ = reader.join();
+        result?;
+        done_bytes += progress.bytes();
+        summary.raw_bytes += progress.bytes();
+    }
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn handle_record_error(
+    err: &ReadError,
+    options: &RunOptions,
+    summary: &mut RunSummary,
+    bar: &ProgressBar,
+) -> Result<()> {
+    if options.on_error == OnError::Fail {
+        bail!("{err}\n(use --on-error skip to skip bad records and continue)");
+    }
+    let count = summary.skipped.entry(err.kind.as_str()).or_default();
+    *count += 1;
+    if options.verbose_errors || summary.skipped_total() <= 20 {
+        bar.suspend(|| eprintln!("warning: skipped {err}"));
+    } else if summary.skipped_total() == 21 {
+        bar.suspend(|| eprintln!("warning: further skipped records are counted but not printed (use --verbose to print all)"));
+    }
+    Ok(())
+}
+
+fn handle_file_error(
+    err: &ReadError,
+    options: &RunOptions,
+    summary: &mut RunSummary,
+    bar: &ProgressBar,
+) -> Result<()> {
+    if options.on_error == OnError::Fail {
+        bail!("{err}");
+    }
+    let file = err.location.file.clone().unwrap_or_default();
+    bar.suspend(|| eprintln!("error: {err} (the rest of this file is not read)"));
+    summary.failed_files.push(file);
+    Ok(())
+}
