@@ -37,8 +37,9 @@ pub struct Document {
     /// Bibliographic metadata.
     #[serde(default, skip_serializing_if = "Metadata::is_empty")]
     pub meta: Metadata,
-    /// The text, in reading order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The text, in reading order. Always serialised, even when empty, so a JSONL line
+    /// is recognisable as pubminer's schema.
+    #[serde(default)]
     pub passages: Vec<Passage>,
     /// Entity mentions; they may overlap.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -98,12 +99,20 @@ impl Document {
     }
 
     /// The text a mention covers, or `None` when the mention does not fit its passage.
+    /// A discontinuous mention's text is its pieces joined by one space.
     #[must_use]
-    pub fn mention_text(&self, mention: &Mention) -> Option<&str> {
-        self.passages
-            .get(mention.passage as usize)?
-            .text()
-            .get(mention.range.to_range())
+    pub fn mention_text(&self, mention: &Mention) -> Option<std::borrow::Cow<'_, str>> {
+        let text = self.passages.get(mention.passage as usize)?.text();
+        let first = text.get(mention.range.to_range())?;
+        if mention.fragments.is_empty() {
+            return Some(std::borrow::Cow::Borrowed(first));
+        }
+        let mut joined = first.to_owned();
+        for fragment in &mention.fragments {
+            joined.push(' ');
+            joined.push_str(text.get(fragment.to_range())?);
+        }
+        Some(std::borrow::Cow::Owned(joined))
     }
 
     /// Checks every span against the text: each mention's range lies on character
@@ -118,7 +127,7 @@ impl Document {
                     "mention #{i} {:?}: range {} does not fit passage {}",
                     m.text, m.range, m.passage
                 )),
-                Some(found) if found != m.text => problems.push(format!(
+                Some(found) if *found != m.text => problems.push(format!(
                     "mention #{i}: range {} covers {found:?}, not {:?}",
                     m.range, m.text
                 )),
@@ -294,7 +303,8 @@ pub struct Mention {
     pub passage: u32,
     /// Byte range in that passage's text.
     pub range: TextRange,
-    /// The covered text (always equal to the passage slice; readers check this).
+    /// The covered text: always equal to the passage slice (readers check this); for a
+    /// discontinuous mention, the slices of `range` and `fragments` joined by one space.
     pub text: String,
     /// Entity type as the producer names it (`Disease`, `Chemical`, `Gene`...).
     #[serde(rename = "type")]

@@ -111,6 +111,9 @@ fn describe(m: &Mention) -> String {
     if let Some(name) = m.links.first().and_then(|l| l.name.as_deref()) {
         let _ = write!(s, " \"{name}\"");
     }
+    if !m.fragments.is_empty() {
+        let _ = write!(s, " (+{} discontinuous piece(s))", m.fragments.len());
+    }
     if let Some(long) = &m.long_form {
         let _ = write!(s, " long_form=\"{long}\"");
     }

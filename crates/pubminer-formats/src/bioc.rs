@@ -318,7 +318,19 @@ pub(crate) fn to_document(
             &a,
             context,
         ) {
-            Ok((mention, repaired)) => {
+            Ok((mention, repaired, padded)) => {
+                if padded {
+                    diagnostics.push(
+                        Diagnostic::info(
+                            "annotation.text_whitespace",
+                            format!(
+                                "annotation {}: surrounding whitespace in its text ignored",
+                                a.id.as_deref().unwrap_or("?")
+                            ),
+                        )
+                        .at(location.clone()),
+                    );
+                }
                 if repaired {
                     diagnostics.push(
                         Diagnostic::warning(
@@ -365,7 +377,7 @@ fn place_annotation(
     owner: Option<usize>,
     a: &BiocAnnotation,
     context: &Context,
-) -> Result<(Mention, bool), String> {
+) -> Result<(Mention, bool, bool), String> {
     let Some(first) = a.locations.first() else {
         return Err("annotation has no location".into());
     };
@@ -384,23 +396,43 @@ fn place_annotation(
     };
     let expected = a.text.as_deref();
     let mut repaired = false;
-    let (passage, range) = match passage {
+    let mut padded = false;
+    let slice = |p: usize, loc: &BiocLocation| -> Option<TextRange> {
+        let (start, end) = local(p, loc)?;
+        TextRange::try_new(indexes[p].to_byte(start)?, indexes[p].to_byte(end)?)
+    };
+    let mut ranges = Vec::with_capacity(a.locations.len());
+    let passage = match passage {
         Some(p) => {
-            let (start, end) = local(p, first).ok_or("offset outside the passage")?;
-            let (Some(s), Some(e)) = (indexes[p].to_byte(start), indexes[p].to_byte(end)) else {
-                return Err("offset falls inside a character".into());
-            };
-            let range = TextRange::try_new(s, e).ok_or("offset too large")?;
-            let found = &passages[p].text()[s..e];
-            match expected {
-                Some(t) if a.locations.len() == 1 && t != found => {
+            for loc in &a.locations {
+                ranges.push(
+                    slice(p, loc)
+                        .ok_or("a location lies outside the passage or inside a character")?,
+                );
+            }
+            let text = passages[p].text();
+            let found = ranges
+                .iter()
+                .map(|r| &text[r.to_range()])
+                .collect::<Vec<_>>()
+                .join(" ");
+            match expected.map(|t| crate::check_text(&found, t)) {
+                None | Some(crate::TextCheck::Exact) => p,
+                Some(crate::TextCheck::Whitespace) => {
+                    padded = true;
+                    p
+                }
+                Some(crate::TextCheck::Mismatch) => {
+                    let t = expected.unwrap_or_default();
                     let target = owner.unwrap_or(p);
-                    let fixed = repair_in(passages[target].text(), t, context)
+                    let fixed = (a.locations.len() == 1)
+                        .then(|| repair_in(passages[target].text(), t.trim(), context))
+                        .flatten()
                         .ok_or_else(|| format!("the text there is {found:?}"))?;
                     repaired = true;
-                    (target, fixed)
+                    ranges = vec![fixed];
+                    target
                 }
-                _ => (p, range),
             }
         }
         None => {
@@ -408,26 +440,17 @@ fn place_annotation(
                 "offset {}+{} lies outside every passage",
                 first.offset, first.length
             );
-            let (Some(target), Some(t)) = (owner, expected) else {
+            let (Some(target), Some(t), 1) = (owner, expected, a.locations.len()) else {
                 return Err(problem);
             };
-            let fixed = repair_in(passages[target].text(), t, context).ok_or(problem)?;
+            let fixed = repair_in(passages[target].text(), t.trim(), context).ok_or(problem)?;
             repaired = true;
-            (target, fixed)
+            ranges.push(fixed);
+            target
         }
     };
-    let mut fragments = Vec::new();
-    for loc in &a.locations[1..] {
-        let (start, end) =
-            local(passage, loc).ok_or("a further location lies outside the passage")?;
-        match (
-            indexes[passage].to_byte(start),
-            indexes[passage].to_byte(end),
-        ) {
-            (Some(s), Some(e)) => fragments.push(TextRange::try_new(s, e).ok_or("bad location")?),
-            _ => return Err("a further location falls inside a character".into()),
-        }
-    }
+    let range = ranges[0];
+    let fragments = ranges[1..].to_vec();
     let mut infons = a.infons.clone();
     let entity_type = infons
         .remove("type")
@@ -458,6 +481,7 @@ fn place_annotation(
             ..Mention::default()
         },
         repaired,
+        padded,
     ))
 }
 

@@ -348,6 +348,27 @@ fn from_reader(
     })
 }
 
+/// How an annotation's stated text compares with the text its offsets cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TextCheck {
+    /// Identical.
+    Exact,
+    /// Identical but for leading/trailing whitespace in the stated text (a padded column).
+    Whitespace,
+    /// Different: the offsets are not trusted.
+    Mismatch,
+}
+
+pub(crate) fn check_text(found: &str, stated: &str) -> TextCheck {
+    if found == stated {
+        TextCheck::Exact
+    } else if !found.is_empty() && found == stated.trim() {
+        TextCheck::Whitespace
+    } else {
+        TextCheck::Mismatch
+    }
+}
+
 /// Parses one raw record of the context's format.
 pub(crate) fn parse_record(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Document>> {
     match context.format {

@@ -204,7 +204,7 @@ fn place_mentions(
             mention_text,
             &context.options,
         );
-        let (passage, range, repaired) = match placed {
+        let (passage, range, repaired, padded) = match placed {
             Ok(found) => found,
             Err(problem) => {
                 diagnostics.push(
@@ -224,6 +224,18 @@ fn place_mentions(
                 continue;
             }
         };
+        if padded {
+            diagnostics.push(
+                Diagnostic::info(
+                    "annotation.text_whitespace",
+                    format!(
+                        "mention {mention_text:?} at {}..{}: surrounding whitespace in the text column ignored",
+                        m.start, m.end
+                    ),
+                )
+                .at(location.clone()),
+            );
+        }
         if repaired {
             diagnostics.push(
                 Diagnostic::warning(
@@ -243,7 +255,7 @@ fn place_mentions(
         let mut mention = Mention {
             passage: passage as u32,
             range,
-            text: mention_text.to_owned(),
+            text: doc.passages[passage].text()[range.to_range()].to_owned(),
             entity_type: m.columns[4].to_owned(),
             identifier,
             links,
@@ -268,7 +280,7 @@ fn place_mentions(
 }
 
 /// Finds the passage and byte range for joined-text offsets `start..end` and checks the
-/// text. Returns `(passage, range, repaired)`.
+/// text. Returns `(passage, range, repaired, whitespace_padded)`.
 pub(crate) fn locate(
     passages: &[Passage],
     indexes: &[OffsetIndex<'_>],
@@ -277,7 +289,7 @@ pub(crate) fn locate(
     end: usize,
     expected: &str,
     options: &ReadOptions,
-) -> Result<(usize, pubminer_core::TextRange, bool), String> {
+) -> Result<(usize, pubminer_core::TextRange, bool, bool), String> {
     if start > end {
         return Err(format!("start {start} is after end {end}"));
     }
@@ -296,7 +308,7 @@ pub(crate) fn locate(
                 indexes[p].len_units()
             )
         };
-        return repair(text, expected, options, message).map(|r| (p, r, true));
+        return repair(text, expected, options, message).map(|r| (p, r, true, false));
     }
     let (Some(bs), Some(be)) = (
         indexes[p].to_byte(local_start),
@@ -306,16 +318,17 @@ pub(crate) fn locate(
     };
     let range = pubminer_core::TextRange::try_new(bs, be).ok_or("offset too large")?;
     let found = &text[bs..be];
-    if found == expected {
-        return Ok((p, range, false));
+    match crate::check_text(found, expected) {
+        crate::TextCheck::Exact => Ok((p, range, false, false)),
+        crate::TextCheck::Whitespace => Ok((p, range, false, true)),
+        crate::TextCheck::Mismatch => repair(
+            text,
+            expected.trim(),
+            options,
+            format!("the text there is {found:?}"),
+        )
+        .map(|r| (p, r, true, false)),
     }
-    repair(
-        text,
-        expected,
-        options,
-        format!("the text there is {found:?}"),
-    )
-    .map(|r| (p, r, true))
 }
 
 /// With `--repair-offsets`, finds `expected` in `text` when it occurs exactly once.
@@ -394,10 +407,23 @@ impl DocEncoder for PubtatorEncoder {
                 continue;
             };
             let passage = &doc.passages[m.passage as usize];
+            // PubTator has no discontinuous mentions: write the covering span, as its
+            // corpora do for composite mentions ("renal and hepatic failure").
+            let start = m
+                .fragments
+                .iter()
+                .map(|f| f.start())
+                .fold(m.range.start(), u32::min);
+            let end = m
+                .fragments
+                .iter()
+                .map(|f| f.end())
+                .fold(m.range.end(), u32::max);
             let index = OffsetIndex::new(passage.text(), pubminer_core::OffsetUnit::Char);
-            let (Some(s), Some(e)) = (
-                index.from_byte(m.range.start() as usize),
-                index.from_byte(m.range.end() as usize),
+            let (Some(s), Some(e), Some(covered)) = (
+                index.from_byte(start as usize),
+                index.from_byte(end as usize),
+                passage.text().get(start as usize..end as usize),
             ) else {
                 report.omitted_mentions += 1;
                 continue;
@@ -412,7 +438,7 @@ impl DocEncoder for PubtatorEncoder {
                 doc.id,
                 s + shift,
                 e + shift,
-                clean(&m.text),
+                clean(covered),
                 m.entity_type
             );
             let identifier = m.rendered_identifier();

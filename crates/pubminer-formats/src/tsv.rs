@@ -3,8 +3,9 @@
 //! order, with `marker`, `url` and `title` optional); without one the IHC-LLMiner column
 //! order is assumed. Quoted fields (embedded tabs, newlines) are handled by the `csv` crate.
 
+use std::collections::VecDeque;
 use std::io::Read;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use pubminer_core::{Document, Location, Passage, PassageKind};
 
@@ -44,9 +45,48 @@ fn header_columns(record: &csv::ByteRecord) -> Option<Columns> {
     })
 }
 
+/// Remembers where newlines were read so a byte offset can be turned into a line number
+/// (the `csv` crate's own line count skips newlines inside quoted fields). Offsets are
+/// queried in increasing order, so positions before the last query are forgotten.
+#[derive(Default)]
+struct Lines {
+    read: u64,
+    newlines: VecDeque<u64>,
+    passed: u64,
+}
+
+impl Lines {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&p| p < byte) {
+            self.newlines.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+struct LineCounting {
+    inner: Box<dyn Read + Send>,
+    lines: Arc<Mutex<Lines>>,
+}
+
+impl Read for LineCounting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut lines = self.lines.lock().expect("line tracker");
+        let base = lines.read;
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            lines.newlines.push_back(base + i as u64);
+        }
+        lines.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// Streams the rows of a TSV file as ready documents.
 pub(crate) struct TsvReader {
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    reader: csv::Reader<LineCounting>,
+    lines: Arc<Mutex<Lines>>,
     context: Arc<Context>,
     columns: Option<Columns>,
     record: csv::ByteRecord,
@@ -56,13 +96,18 @@ pub(crate) struct TsvReader {
 
 impl TsvReader {
     pub(crate) fn new(input: Box<dyn Read + Send>, context: Arc<Context>) -> Self {
+        let lines = Arc::new(Mutex::new(Lines::default()));
         let reader = csv::ReaderBuilder::new()
             .delimiter(b'\t')
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(LineCounting {
+                inner: input,
+                lines: Arc::clone(&lines),
+            });
         Self {
             reader,
+            lines,
             context,
             columns: None,
             record: csv::ByteRecord::new(),
@@ -134,7 +179,6 @@ impl Iterator for TsvReader {
             }
             let position = self.reader.position().clone();
             let location = Location {
-                line: Some(position.line()),
                 byte: Some(position.byte()),
                 ..self.context.location()
             };
@@ -183,8 +227,30 @@ impl Iterator for TsvReader {
                 }
             };
             self.ordinal += 1;
+            // The record's last byte is on line L; its first on L minus the newlines
+            // inside its quoted fields. (csv's own start position includes skipped blank
+            // lines, and its line count ignores quoted newlines.)
+            let end = self.reader.position().byte();
+            let quoted_newlines = self
+                .record
+                .iter()
+                .flatten()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            let last_line = self
+                .lines
+                .lock()
+                .expect("line tracker")
+                .line_at(end.saturating_sub(1));
+            let line = last_line.saturating_sub(quoted_newlines);
+            let start = self
+                .record
+                .position()
+                .map_or(position.byte(), csv::Position::byte);
             let location = Location {
                 record: Some(format!("record #{}", self.ordinal)),
+                line: Some(line),
+                byte: Some(start),
                 ..location
             };
             let result = self.row(columns, location).map(|d| vec![d]);

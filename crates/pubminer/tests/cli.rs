@@ -1,0 +1,187 @@
+//! End-to-end tests of the `pubminer` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pubminer() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pubminer"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../pubminer-formats/tests/fixtures")
+        .join(name)
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("pubminer runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_documents_exit_codes_and_commands() {
+    let (code, out, _) = run(pubminer().arg("--help"));
+    assert_eq!(code, 0);
+    for needle in ["convert", "stats", "Exit codes", "--on-error", "--threads"] {
+        assert!(out.contains(needle), "--help lacks {needle}:\n{out}");
+    }
+}
+
+#[test]
+fn usage_error_is_exit_2() {
+    let (code, _, err) = run(pubminer().args(["convert", "x", "--to", "docx", "-o", "y"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("docx"), "{err}");
+}
+
+#[test]
+fn pubtator_round_trip_through_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("docs.jsonl");
+    let back = dir.path().join("back.pubtator");
+    let source = fixture("pubtator/sample.pubtator");
+    let (code, _, err) = run(pubminer()
+        .arg("convert")
+        .arg(&source)
+        .args(["--to", "jsonl", "-o"])
+        .arg(&jsonl));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(pubminer()
+        .arg("convert")
+        .arg(&jsonl)
+        .args(["--to", "pubtator", "-o"])
+        .arg(&back));
+    assert_eq!(code, 0, "{err}");
+    let original = std::fs::read_to_string(&source).unwrap();
+    let written = std::fs::read_to_string(&back).unwrap();
+    // The one annotation whose text does not match was reported and not carried over.
+    let expected: String = original
+        .lines()
+        .filter(|l| !l.contains("abstractX"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(written, expected);
+}
+
+#[test]
+fn stats_counts_and_json() {
+    let (code, out, err) = run(pubminer()
+        .arg("stats")
+        .arg("--json")
+        .arg(fixture("pubmed/articles.xml"))
+        .arg(fixture("pubmed/book.xml")));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["documents"], 4);
+    assert_eq!(v["deletions"], 3);
+    assert_eq!(v["with_abstract"], 3);
+    assert_eq!(v["retracted"], 1);
+    assert_eq!(v["languages"]["eng"], 3);
+    assert_eq!(v["publication_types"]["D016454 Review"], 2);
+    assert_eq!(v["record_types"]["PubmedBookArticle"], 1);
+    assert!(
+        err.contains("2 file(s), 5 record(s), 7 document(s)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn skip_mode_reports_and_exits_3_fail_mode_stops_with_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(
+        &bad,
+        "<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>One</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>Two &foo; x</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    let (code, _, err) = run(pubminer()
+        .arg("convert")
+        .arg(&bad)
+        .args(["--to", "jsonl", "-o"])
+        .arg(&out));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("bad.xml, record #2 (PMID 2), line 3"), "{err}");
+    assert!(err.contains("&foo;"), "{err}");
+    assert!(err.contains("1 record(s) skipped"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 1);
+
+    let out2 = dir.path().join("out2.jsonl");
+    let (code, _, err) = run(pubminer()
+        .args(["--on-error", "fail", "convert"])
+        .arg(&bad)
+        .args(["--to", "jsonl", "-o"])
+        .arg(&out2));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("record #2 (PMID 2)"), "{err}");
+    assert!(!out2.exists(), "a failed run leaves no output file");
+    assert!(!dir.path().join("out2.jsonl.partial").exists());
+}
+
+#[test]
+fn missing_file_is_reported_and_others_still_read() {
+    let (code, out, err) = run(pubminer()
+        .arg("stats")
+        .arg("/nonexistent/file.xml")
+        .arg(fixture("pubmed/book.xml")));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("/nonexistent/file.xml"), "{err}");
+    assert!(out.contains("documents                     1"), "{out}");
+}
+
+#[test]
+fn reads_standard_input_and_writes_standard_output() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = pubminer()
+        .args([
+            "convert",
+            "-",
+            "--from",
+            "pubtator",
+            "--to",
+            "bioc-json",
+            "-o",
+            "-",
+            "-q",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(fixture("pubtator/sample.pubtator")).unwrap())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(v["documents"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn gzip_output_and_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl.gz");
+    let (code, _, err) = run(pubminer()
+        .args(["-j", "1", "convert"])
+        .arg(fixture("pubmed/articles.xml"))
+        .args(["--to", "jsonl", "-o"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let (code, out_text, err) = run(pubminer().args(["stats", "--json"]).arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out_text).unwrap();
+    assert_eq!(v["deletions"], 3);
+    assert_eq!(v["documents"], 3);
+}
