@@ -980,16 +980,27 @@ impl<'de> DeserializeSeed<'de> for Collection<'_> {
 }
 
 /// Streams the documents of a BioC JSON input, walking the collection on a thread.
+/// Dropping the splitter closes the channel, which stops the walk, and joins the thread.
 pub(crate) struct JsonSplitter {
-    rx: Receiver<ReadResult<RawRecord>>,
+    rx: Option<Receiver<ReadResult<RawRecord>>>,
+    walker: Option<std::thread::JoinHandle<()>>,
     context: Arc<Context>,
+}
+
+impl Drop for JsonSplitter {
+    fn drop(&mut self) {
+        drop(self.rx.take());
+        if let Some(handle) = self.walker.take() {
+            let _ = handle.join();
+        }
+    }
 }
 
 impl JsonSplitter {
     pub(crate) fn new(reader: Box<dyn Read + Send>, context: Arc<Context>) -> Self {
         let (tx, rx) = sync_channel(64);
         let thread_context = Arc::clone(&context);
-        std::thread::spawn(move || {
+        let walker = std::thread::spawn(move || {
             let bytes = Arc::new(std::sync::atomic::AtomicU64::new(0));
             let lines = Arc::new(std::sync::atomic::AtomicU64::new(0));
             let counting = CountingBytes {
@@ -1032,7 +1043,11 @@ impl JsonSplitter {
                 let _ = tx.send(Err(ReadError::fatal(location, kind, message)));
             }
         });
-        Self { rx, context }
+        Self {
+            rx: Some(rx),
+            walker: Some(walker),
+            context,
+        }
     }
 }
 
@@ -1040,7 +1055,7 @@ impl Iterator for JsonSplitter {
     type Item = ReadResult<Pending>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.rx.recv().ok()?;
+        let item = self.rx.as_ref()?.recv().ok()?;
         Some(item.map(|raw| Pending::parse(raw, Arc::clone(&self.context))))
     }
 }
