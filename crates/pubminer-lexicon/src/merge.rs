@@ -1,0 +1,1 @@
+//! Merging equivalent concepts through their cross-references.
