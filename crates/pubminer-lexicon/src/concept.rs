@@ -152,7 +152,10 @@ impl SynonymKind {
     /// True for symbol-like kinds whose case carries meaning.
     #[must_use]
     pub fn is_symbol(self) -> bool {
-        matches!(self, Self::Symbol | Self::AliasSymbol | Self::PreviousSymbol | Self::Abbreviation)
+        matches!(
+            self,
+            Self::Symbol | Self::AliasSymbol | Self::PreviousSymbol | Self::Abbreviation
+        )
     }
 }
 
@@ -304,9 +307,7 @@ pub fn normalize_curie(raw: &str) -> Option<String> {
         _ => return Some(format!("{}:{local}", prefix.trim())),
     };
     // MONDO, DOID, UBERON, CL, HGNC keep a bare local id (`DOID:3910`, not `DOID:DOID:3910`).
-    let local = local
-        .strip_prefix(&format!("{prefix}:"))
-        .unwrap_or(local);
+    let local = local.strip_prefix(&format!("{prefix}:")).unwrap_or(local);
     Some(format!("{prefix}:{local}"))
 }
 
@@ -316,11 +317,23 @@ mod tests {
 
     #[test]
     fn curies_are_normalised() {
-        assert_eq!(normalize_curie("MSH:D009369").as_deref(), Some("MESH:D009369"));
-        assert_eq!(normalize_curie("DO:DOID:0060395").as_deref(), Some("DOID:0060395"));
+        assert_eq!(
+            normalize_curie("MSH:D009369").as_deref(),
+            Some("MESH:D009369")
+        );
+        assert_eq!(
+            normalize_curie("DO:DOID:0060395").as_deref(),
+            Some("DOID:0060395")
+        );
         assert_eq!(normalize_curie("NCI:C3512").as_deref(), Some("NCIT:C3512"));
-        assert_eq!(normalize_curie("UMLS_CUI:C0152013").as_deref(), Some("UMLS:C0152013"));
-        assert_eq!(normalize_curie("HGNC:HGNC:11773").as_deref(), Some("HGNC:11773"));
+        assert_eq!(
+            normalize_curie("UMLS_CUI:C0152013").as_deref(),
+            Some("UMLS:C0152013")
+        );
+        assert_eq!(
+            normalize_curie("HGNC:HGNC:11773").as_deref(),
+            Some("HGNC:11773")
+        );
         assert_eq!(normalize_curie("nothing"), None);
         assert_eq!(normalize_curie("X:"), None);
     }

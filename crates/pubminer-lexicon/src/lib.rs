@@ -4,7 +4,7 @@
 //! This crate loads them ([`sources`]: HGNC, MeSH, CTD MEDIC, Disease Ontology, OncoTree,
 //! UBERON, Cell Ontology, MONDO, FamPlex, UMLS), merges equivalent concepts through their
 //! cross-references ([`merge`]), and compiles the result into one versioned artifact
-//! ([`artifact`]) that loads in milliseconds: an `fst` map from normalised names to
+//! (the `artifact` module) that loads in milliseconds: an `fst` map from normalised names to
 //! concepts, plus compact concept tables.
 
 pub mod concept;

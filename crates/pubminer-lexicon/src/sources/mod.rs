@@ -1,3 +1,2 @@
-//! Vocabulary loaders: one module per source format. Each returns [`Concept`]s with
+//! Vocabulary loaders: one module per source format. Each returns [`Concept`](crate::Concept)s with
 //! prefixed ids, typed synonyms, xrefs and parents (see [`crate::Concept`]).
-
