@@ -376,6 +376,10 @@ pub struct Link {
     /// The concept's preferred name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Equivalent ids of the same concept in other vocabularies (`DOID:3910`,
+    /// `NCIT:C3512`, `NCBIGene:7080`), so a consumer keyed on another namespace still finds it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub xrefs: Vec<String>,
     /// Who made the link (`gold`, `link.exact/v1`, `link.tfidf/v1`...).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub origin: Origin,

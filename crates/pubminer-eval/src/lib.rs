@@ -1,1 +1,7 @@
-//! eval
+//! Evaluation against gold annotations.
+//!
+//! It exists so that quality is measured, not asserted: every figure in `docs/RESULTS.md`
+//! comes from a function here, run by `pubminer eval`.
+
+pub mod ner;
+pub mod types;

@@ -15,6 +15,7 @@
 //! | pubminer JSONL (lossless) and flat JSONL | yes | yes (pubminer) |
 //! | TSV (IHC-LLMiner's `marker, pmid, url, abstract`) | yes | — |
 //! | plain text | yes | — |
+//! | IOB / CoNLL NER (`token<TAB>tag`, one sentence a block) | yes | — |
 //!
 //! Reading is split into a sequential record splitter and a pure per-record parse
 //! ([`records::Pending::run`]) so callers can parse on many threads.
@@ -22,6 +23,7 @@
 pub mod bioc;
 pub mod error;
 pub mod input;
+mod iob;
 pub mod jsonl;
 pub mod pubmed;
 pub mod pubtator;
@@ -40,6 +42,7 @@ use pubminer_core::{Document, Location, OffsetUnit};
 
 pub use error::{ReadError, ReadErrorKind, ReadResult, WriteError};
 pub use input::Progress;
+pub use iob::UNTYPED as IOB_UNTYPED;
 pub use records::{Context, DEFAULT_MAX_RECORD_BYTES, Pending, RawRecord};
 pub use sink::{DocEncoder, DocWriter, EncodeReport};
 
@@ -60,6 +63,8 @@ pub enum Format {
     Tsv,
     /// Plain text, one document per file.
     Text,
+    /// Token-per-line IOB NER (`token<TAB>tag`), one document per sentence.
+    Iob,
 }
 
 impl Format {
@@ -74,6 +79,7 @@ impl Format {
             Self::Jsonl => "jsonl",
             Self::Tsv => "tsv",
             Self::Text => "text",
+            Self::Iob => "iob",
         }
     }
 
@@ -88,12 +94,14 @@ impl Format {
             "jsonl" | "ndjson" => Self::Jsonl,
             "tsv" => Self::Tsv,
             "text" | "txt" => Self::Text,
+            "iob" | "conll" => Self::Iob,
             _ => return None,
         })
     }
 
     /// Guesses the format from the file name and the first bytes of its (decompressed)
-    /// content. Content wins over the extension when it is unambiguous.
+    /// content. Content wins over the extension when it is unambiguous. IOB is detected
+    /// only from content: the first non-empty lines are all `token<TAB>tag` with an IOB tag.
     #[must_use]
     pub fn detect(path: &Path, head: &[u8]) -> Self {
         let name = path
@@ -129,6 +137,9 @@ impl Format {
         let first_line = trimmed.lines().next().unwrap_or("");
         if pubtator::is_title_line(first_line.as_bytes()) {
             return Self::Pubtator;
+        }
+        if iob::looks_like_iob(trimmed) {
+            return Self::Iob;
         }
         if name.ends_with(".tsv")
             || (first_line.contains('\t') && first_line.to_ascii_lowercase().contains("pmid"))
@@ -331,6 +342,10 @@ fn from_reader(
         )),
         Format::BiocJson => Box::new(bioc::JsonSplitter::new(stream, Arc::clone(&context))),
         Format::Tsv => Box::new(tsv::TsvReader::new(stream, Arc::clone(&context))),
+        Format::Iob => Box::new(iob::IobSplitter::new(
+            input::StreamBuffer::new(stream),
+            Arc::clone(&context),
+        )),
         Format::Text => {
             let result = text::read(stream, &context).map(|d| vec![d]);
             Box::new(std::iter::once(match result {
@@ -377,6 +392,7 @@ pub(crate) fn parse_record(raw: &RawRecord, context: &Context) -> ReadResult<Vec
         Format::BiocXml => bioc::parse_xml(raw, context),
         Format::BiocJson => bioc::parse_json(raw, context),
         Format::Jsonl => jsonl::parse(raw, context),
+        Format::Iob => iob::parse(raw, context),
         Format::Tsv | Format::Text => Err(ReadError::record(
             context.record_location(raw, None),
             ReadErrorKind::Format,

@@ -6,11 +6,13 @@
 //! in the library crates.
 
 mod commands;
+mod paths;
 mod pipeline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pubminer_core::OffsetUnit;
 use pubminer_formats::{Format, OutputFormat, ReadOptions};
@@ -28,7 +30,7 @@ Exit codes:
 /// Turn PubMed and annotated corpora into a normalised, quantitative knowledge base.
 ///
 /// Inputs may be PubMed/MEDLINE XML (baseline, update, efetch), PubTator, BioC XML,
-/// BioC JSON (incl. PubTator3), JSONL, TSV or plain text, optionally gzip-compressed;
+/// BioC JSON (incl. PubTator3), JSONL, TSV, IOB or plain text, optionally gzip-compressed;
 /// the format is detected from the content and can be forced with --from.
 #[derive(Parser, Debug)]
 #[command(name = "pubminer", version, after_help = EXIT_CODES, max_term_width = 100)]
@@ -84,6 +86,189 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Tag entities with the dictionary (and abbreviations), linked to concept ids.
+    #[command(
+        after_help = "The lexicon is --lexicon FILE, else the default one in the data directory, built on first use\nfrom the vocabularies (`pubminer setup`, --vocab DIR, or ../shared/data/vocab).\n\nExamples:\n  pubminer annotate pubmed26n0001.xml.gz --to pubtator -o annotated.pubtator\n  pubminer annotate CDR_DevelopmentSet.PubTator.txt --types Chemical,Disease --to pubtator -o pred.pubtator"
+    )]
+    Annotate {
+        /// Input files (`-` for standard input).
+        #[arg(required = true, value_name = "IN")]
+        inputs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum)]
+        to: ToFormat,
+        /// Output file (`-` for standard output; a `.gz` suffix compresses).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Entity types to tag (comma-separated) [default: all]: Gene, Disease, Chemical,
+        /// Anatomy, CellType, Species.
+        #[arg(long, value_delimiter = ',', value_parser = parse_entity_type)]
+        types: Vec<pubminer_lexicon::EntityType>,
+        /// What to keep when candidates overlap.
+        #[arg(long, value_enum, default_value_t = OverlapArg::Longest)]
+        overlap: OverlapArg,
+        /// Do not detect and propagate abbreviations.
+        #[arg(long)]
+        no_abbreviations: bool,
+        /// Keep the annotations the input already has (they are dropped by default, so
+        /// annotating a gold corpus gives predictions only).
+        #[arg(long)]
+        keep_input_annotations: bool,
+        /// Extra stop list (same format as the built-in one, see docs/LEXICON.md).
+        #[arg(long, value_name = "FILE")]
+        stoplist: Option<PathBuf>,
+        /// Do not use the built-in stop list.
+        #[arg(long)]
+        no_stoplist: bool,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Build, inspect and query the compiled lexicon.
+    Lexicon {
+        #[command(subcommand)]
+        command: LexiconCommand,
+    },
+    /// Install the vocabularies into the data directory and build the default lexicon.
+    #[command(
+        after_help = "The data directory is $PUBMINER_HOME, else $XDG_DATA_HOME/pubminer, else ~/.local/share/pubminer.\n\nExamples:\n  pubminer setup                      # copy from ../shared/data/vocab\n  pubminer setup --from /data/vocab\n  pubminer setup --download           # official HGNC, MeSH, MEDIC, DO, OncoTree, UBERON, CL, MONDO, FamPlex"
+    )]
+    Setup {
+        /// Copy the vocabularies from this folder [default: ../shared/data/vocab].
+        #[arg(long, value_name = "DIR", conflicts_with = "download")]
+        from: Option<PathBuf>,
+        /// Download the official release files instead (resumable; SHA-256 recorded).
+        #[arg(long)]
+        download: bool,
+        /// With --download: fetch BASE/<path> instead of the official hosts (a mirror).
+        #[arg(long, value_name = "BASE_URL", requires = "download")]
+        mirror: Option<String>,
+        /// Pinned checksums, `sha256sum` format (`HEX  path/under/vocab`).
+        #[arg(long, value_name = "FILE")]
+        checksums: Option<PathBuf>,
+        /// Only install the files; do not build the lexicon.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Evaluate annotations against a gold standard.
+    Eval {
+        #[command(subcommand)]
+        command: EvalCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Named-entity recognition: precision, recall and F1 per type, strict and overlapping.
+    ///
+    /// Documents are paired by id; mentions are compared by canonical type and byte span in
+    /// the document text (passages joined by one space, as PubTator does). Corpus type names
+    /// are mapped to pubminer's types (Gene, Disease, Chemical, Anatomy, CellType, Species,
+    /// CellLine, Variant) by a built-in table; unmapped ones are reported, not scored.
+    #[command(
+        after_help = "Examples:\n  pubminer eval ner --gold CDR_DevelopmentSet.PubTator.txt --pred predicted.jsonl\n  pubminer eval ner --gold BioNLP13CG/devel.tsv --pred predicted.jsonl --map Cell=CellType\n  pubminer eval ner --gold NLMgene_Train.PubTator --pred genes.jsonl --map FamilyName=Gene --json"
+    )]
+    Ner {
+        /// Gold files (`-` for standard input).
+        #[arg(long, required = true, num_args = 1.., value_name = "GOLD")]
+        gold: Vec<PathBuf>,
+        /// Prediction files.
+        #[arg(long, required = true, num_args = 1.., value_name = "PRED")]
+        pred: Vec<PathBuf>,
+        /// Map a corpus type name to one of pubminer's types, or to `none` to leave it out
+        /// (repeatable): `FamilyName=Gene`, `Cell=CellType`, `Entity=Disease`, `Modifier=none`.
+        #[arg(long = "map", value_name = "CORPUS=OURS", value_parser = commands::eval::parse_map)]
+        map: Vec<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Format of the gold files [default: --from, else detected].
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        gold_format: Option<FromFormat>,
+        /// Format of the prediction files [default: --from, else detected].
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        pred_format: Option<FromFormat>,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LexiconCommand {
+    /// Compile vocabularies into a lexicon artifact.
+    #[command(
+        after_help = "Example:\n  pubminer lexicon build --vocab ../shared/data/vocab -o lexicon.pmlex\n  pubminer lexicon default-config > my.toml && pubminer lexicon build --config my.toml"
+    )]
+    Build {
+        /// Build configuration [default: the shipped one; see `lexicon default-config`].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Vocabulary directory [default: see `pubminer setup --help`].
+        #[arg(long, value_name = "DIR")]
+        vocab: Option<PathBuf>,
+        /// Output artifact [default: DATA_DIR/lexicon.pmlex].
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Describe a lexicon: sources, counts, load time.
+    Info {
+        /// The artifact [default: DATA_DIR/lexicon.pmlex].
+        file: Option<PathBuf>,
+    },
+    /// Print the default build configuration.
+    DefaultConfig,
+    /// Show every entry a name matches.
+    Lookup {
+        /// Names to look up.
+        #[arg(required = true)]
+        names: Vec<String>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+    /// Write every (type, id, name) as TSV.
+    ExportNames {
+        /// Entity types (comma-separated) [default: all].
+        #[arg(long, value_delimiter = ',', value_parser = parse_entity_type)]
+        types: Vec<pubminer_lexicon::EntityType>,
+        /// Output file (`-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+}
+
+/// Where the lexicon comes from.
+#[derive(Args, Debug, Clone)]
+struct LexiconArgs {
+    /// Lexicon artifact [default: DATA_DIR/lexicon.pmlex, built on first use].
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+    /// Vocabulary directory for building the default lexicon.
+    #[arg(long, value_name = "DIR")]
+    vocab: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OverlapArg {
+    /// The longest candidate wins across types (identical spans of other types kept).
+    Longest,
+    /// Overlaps resolved within each type only (nested mentions of other types kept).
+    PerType,
+    /// Keep every candidate.
+    All,
+}
+
+fn parse_entity_type(s: &str) -> Result<pubminer_lexicon::EntityType, String> {
+    pubminer_lexicon::EntityType::from_name(s.trim()).ok_or_else(|| {
+        format!(
+            "unknown entity type {s:?} (known: {})",
+            pubminer_lexicon::EntityType::ALL
+                .map(|t| t.name())
+                .join(", ")
+        )
+    })
 }
 
 /// Options shared by every command that reads documents.
@@ -128,6 +313,7 @@ enum FromFormat {
     Jsonl,
     Tsv,
     Text,
+    Iob,
 }
 
 impl FromFormat {
@@ -140,6 +326,7 @@ impl FromFormat {
             Self::Jsonl => Format::Jsonl,
             Self::Tsv => Format::Tsv,
             Self::Text => Format::Text,
+            Self::Iob => Format::Iob,
         }
     }
 }
@@ -223,6 +410,169 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", stats.render(&summary));
             }
             summary
+        }
+        Command::Annotate {
+            inputs,
+            to,
+            output,
+            types,
+            overlap,
+            no_abbreviations,
+            keep_input_annotations,
+            stoplist,
+            no_stoplist,
+            lexicon,
+            input,
+        } => {
+            let lex = paths::open_lexicon(
+                lexicon.lexicon.as_deref(),
+                lexicon.vocab.as_deref(),
+                cli.quiet,
+            )?;
+            let mut stops = if *no_stoplist {
+                pubminer_ner::StopList::empty()
+            } else {
+                pubminer_ner::StopList::builtin()
+            };
+            if let Some(path) = stoplist {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let extra = pubminer_ner::StopList::parse(&text)
+                    .map_err(|(line, m)| anyhow::anyhow!("{}:{line}: {m}", path.display()))?;
+                stops.extend(extra);
+            }
+            let config = pubminer_ner::TaggerConfig {
+                types: (!types.is_empty()).then(|| types.clone()),
+                overlap: match overlap {
+                    OverlapArg::Longest => pubminer_ner::OverlapPolicy::Longest,
+                    OverlapArg::PerType => pubminer_ner::OverlapPolicy::LongestPerType,
+                    OverlapArg::All => pubminer_ner::OverlapPolicy::All,
+                },
+                abbreviations: !no_abbreviations,
+                stoplist: stops,
+                ..pubminer_ner::TaggerConfig::default()
+            };
+            let tagger = pubminer_ner::DictionaryTagger::new(std::sync::Arc::new(lex), config);
+            let (summary, report) = commands::annotate::run(
+                inputs,
+                output,
+                to.format(),
+                &tagger,
+                *keep_input_annotations,
+                &input.read_options(),
+                &options,
+            )?;
+            if !cli.quiet {
+                eprintln!("{}", report.describe());
+                if let Some(note) =
+                    commands::convert::describe_omissions(&report.encode, to.format())
+                {
+                    eprintln!("{note}");
+                }
+            }
+            summary
+        }
+        Command::Lexicon { command } => {
+            match command {
+                LexiconCommand::Build {
+                    config,
+                    vocab,
+                    output,
+                } => {
+                    let vocab = paths::vocab_dir(vocab.as_deref())?;
+                    let out = output.clone().unwrap_or_else(paths::default_lexicon);
+                    print!(
+                        "{}",
+                        commands::lexicon::build(config.as_deref(), &vocab, &out, cli.quiet)?
+                    );
+                }
+                LexiconCommand::Info { file } => {
+                    let path = file.clone().unwrap_or_else(paths::default_lexicon);
+                    print!("{}", commands::lexicon::info(&path)?);
+                }
+                LexiconCommand::DefaultConfig => {
+                    print!("{}", pubminer_lexicon::build::DEFAULT_CONFIG)
+                }
+                LexiconCommand::Lookup { names, lexicon } => {
+                    let lex = paths::open_lexicon(
+                        lexicon.lexicon.as_deref(),
+                        lexicon.vocab.as_deref(),
+                        cli.quiet,
+                    )?;
+                    for name in names {
+                        print!("{}", commands::lexicon::lookup(&lex, name));
+                    }
+                }
+                LexiconCommand::ExportNames {
+                    types,
+                    output,
+                    lexicon,
+                } => {
+                    let lex = paths::open_lexicon(
+                        lexicon.lexicon.as_deref(),
+                        lexicon.vocab.as_deref(),
+                        cli.quiet,
+                    )?;
+                    let types = (!types.is_empty()).then_some(types.as_slice());
+                    let n = if output.as_os_str() == "-" {
+                        commands::lexicon::export_names(&lex, types, &mut std::io::stdout())?
+                    } else {
+                        let mut file = std::fs::File::create(output)
+                            .with_context(|| format!("cannot create {}", output.display()))?;
+                        commands::lexicon::export_names(&lex, types, &mut file)?
+                    };
+                    if !cli.quiet {
+                        eprintln!("{n} names written");
+                    }
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Setup {
+            from,
+            download,
+            mirror,
+            checksums,
+            no_build,
+        } => {
+            let args = commands::setup::SetupArgs {
+                from: from.as_deref(),
+                download: *download,
+                mirror: mirror.as_deref(),
+                checksums: checksums.as_deref(),
+                no_build: *no_build,
+                quiet: cli.quiet,
+            };
+            print!("{}", commands::setup::run(&args)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Eval {
+            command:
+                EvalCommand::Ner {
+                    gold,
+                    pred,
+                    map,
+                    json,
+                    gold_format,
+                    pred_format,
+                    input,
+                },
+        } => {
+            let base = input.read_options();
+            let with_format = |format: Option<FromFormat>| ReadOptions {
+                format: format.map(FromFormat::format).or(base.format),
+                ..base.clone()
+            };
+            let args = commands::eval::NerArgs {
+                gold,
+                pred,
+                gold_options: with_format(*gold_format),
+                pred_options: with_format(*pred_format),
+                map,
+                json: *json,
+                quiet: cli.quiet,
+            };
+            commands::eval::run_ner(&args, &options)?.1
         }
     };
     if !cli.quiet {

@@ -4,6 +4,7 @@
 mod bad_input;
 mod bioc;
 mod common;
+mod iob;
 mod other;
 mod pubmed;
 mod pubtator;

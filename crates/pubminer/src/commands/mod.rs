@@ -1,4 +1,8 @@
 //! One module per subcommand.
 
+pub mod annotate;
 pub mod convert;
+pub mod eval;
+pub mod lexicon;
+pub mod setup;
 pub mod stats;

@@ -1,0 +1,549 @@
+//! The dictionary tagger.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pubminer_core::{Abbreviation, Document, Link, Mention, Span, TextRange};
+use pubminer_lexicon::{EntityType, Lexicon, SynonymKind, Tags};
+use pubminer_text::abbreviation::{find_abbreviations, occurrences};
+use pubminer_text::normalize::{KeyBuilder, is_possessive};
+use pubminer_text::sentence::split_sentences;
+use pubminer_text::token::{Token, TokenKind, tokenize_into};
+
+use crate::stoplist::{StopList, is_ihc_context};
+use crate::{ORIGIN, ORIGIN_ABBREVIATION};
+
+/// What to keep when candidate mentions overlap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OverlapPolicy {
+    /// Across all types, the longest candidate wins (then the higher score, then the
+    /// earlier start); candidates with exactly the same span but different types are all
+    /// kept. `breast cancer` (Disease) hides `breast` (Anatomy).
+    #[default]
+    Longest,
+    /// Overlaps are resolved within each entity type only, so nested mentions of other
+    /// types survive: `lung adenocarcinoma` (Disease) and `lung` (Anatomy) both stay. The
+    /// IHC pipeline uses this to read the site inside a tumour name.
+    LongestPerType,
+    /// Keep every candidate.
+    All,
+}
+
+/// How to tag.
+#[derive(Clone, Debug)]
+pub struct TaggerConfig {
+    /// Entity types to tag (`None`: all).
+    pub types: Option<Vec<EntityType>>,
+    /// Overlap policy.
+    pub overlap: OverlapPolicy,
+    /// Detect abbreviations and propagate them through the document.
+    pub abbreviations: bool,
+    /// Longest name, in tokens, the walk follows.
+    pub max_tokens: usize,
+    /// Ranked alternatives kept on an ambiguous mention (besides the link).
+    pub max_candidates: usize,
+    /// Names not to tag.
+    pub stoplist: StopList,
+}
+
+impl Default for TaggerConfig {
+    fn default() -> Self {
+        Self {
+            types: None,
+            overlap: OverlapPolicy::default(),
+            abbreviations: true,
+            max_tokens: 24,
+            max_candidates: 5,
+            stoplist: StopList::builtin(),
+        }
+    }
+}
+
+impl TaggerConfig {
+    fn selects(&self, t: EntityType) -> bool {
+        self.types.as_ref().is_none_or(|types| types.contains(&t))
+    }
+}
+
+/// A candidate mention before overlap resolution.
+#[derive(Clone, Debug)]
+struct Candidate {
+    range: TextRange,
+    entity_type: EntityType,
+    /// (entry, score), best first.
+    entries: Vec<(u32, f32)>,
+}
+
+impl Candidate {
+    fn score(&self) -> f32 {
+        self.entries.first().map_or(0.0, |e| e.1)
+    }
+}
+
+/// Per-thread buffers, reused across passages so tagging allocates little.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Token>,
+    keys: String,
+    key_ranges: Vec<(u32, u32)>,
+    joins: Vec<bool>,
+    sentence_ends: Vec<bool>,
+    walks: Vec<(usize, usize, u64)>,
+    builder: KeyBuilder,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Tags documents with dictionary matches from a [`Lexicon`].
+#[derive(Clone, Debug)]
+pub struct DictionaryTagger {
+    lexicon: Arc<Lexicon>,
+    config: TaggerConfig,
+}
+
+fn kind_score(kind: SynonymKind) -> f32 {
+    match kind {
+        SynonymKind::Preferred => 0.95,
+        SynonymKind::Exact | SynonymKind::Symbol => 0.9,
+        SynonymKind::Abbreviation => 0.85,
+        SynonymKind::AliasSymbol => 0.8,
+        SynonymKind::PreviousSymbol => 0.7,
+        SynonymKind::Related => 0.6,
+    }
+}
+
+/// Punctuation that joins two words into one name when nothing separates it from them.
+fn joins_words(c: &str) -> bool {
+    matches!(
+        c,
+        "-" | "‐" | "‑" | "‒" | "–" | "—" | "/" | "." | "," | "'" | "’" | "+" | ":" | "_"
+    )
+}
+
+impl DictionaryTagger {
+    /// A tagger over `lexicon`.
+    #[must_use]
+    pub fn new(lexicon: Arc<Lexicon>, config: TaggerConfig) -> Self {
+        Self { lexicon, config }
+    }
+
+    /// The lexicon.
+    #[must_use]
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &TaggerConfig {
+        &self.config
+    }
+
+    /// Adds dictionary mentions (and abbreviation definitions) to `doc`. Mentions already
+    /// in the document are kept.
+    pub fn tag(&self, doc: &mut Document) {
+        let texts: Vec<&str> = doc.passages.iter().map(|p| p.text()).collect();
+        let ihc = is_ihc_context(&texts);
+        let mut mentions = Vec::new();
+        let mut sentences_of = Vec::with_capacity(doc.passages.len());
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            for (p, passage) in doc.passages.iter().enumerate() {
+                let text = passage.text();
+                let sentences = split_sentences(text);
+                let candidates = self.candidates(text, &sentences, ihc, &mut scratch);
+                let kept = resolve(candidates, self.config.overlap);
+                for c in kept {
+                    mentions.push(self.mention(p as u32, text, &c, ORIGIN, None));
+                }
+                sentences_of.push(sentences);
+            }
+        });
+        if self.config.abbreviations {
+            self.propagate_abbreviations(doc, &sentences_of, &mut mentions);
+        }
+        mentions.sort_by_key(|m| (m.passage, m.range.start(), m.range.end()));
+        doc.mentions.extend(mentions);
+    }
+
+    /// Every candidate match in one passage.
+    fn candidates(
+        &self,
+        text: &str,
+        sentences: &[TextRange],
+        ihc: bool,
+        s: &mut Scratch,
+    ) -> Vec<Candidate> {
+        s.tokens.clear();
+        tokenize_into(text, &mut s.tokens);
+        let n = s.tokens.len();
+        s.keys.clear();
+        s.key_ranges.clear();
+        s.joins.clear();
+        s.sentence_ends.clear();
+        s.sentence_ends.resize(n, false);
+        // Keys of words; whether punctuation joins; where sentences end.
+        for i in 0..n {
+            let t = s.tokens[i];
+            let start = s.keys.len() as u32;
+            let mut joins = false;
+            match t.kind {
+                TokenKind::Word => {
+                    if is_possessive(text, &s.tokens, i) {
+                        joins = true;
+                    } else {
+                        s.builder.push_word(t.text(text), &mut s.keys);
+                    }
+                }
+                TokenKind::Punct => {
+                    joins = !t.space_before
+                        && s.tokens.get(i + 1).is_some_and(|next| !next.space_before)
+                        && joins_words(t.text(text));
+                }
+            }
+            s.key_ranges.push((start, s.keys.len() as u32));
+            s.joins.push(joins);
+        }
+        let mut sentence = sentences.iter().peekable();
+        for i in 0..n {
+            let end = s.tokens[i].range.end();
+            while sentence.peek().is_some_and(|r| r.end() < end) {
+                sentence.next();
+            }
+            let next_start = s.tokens.get(i + 1).map(|t| t.range.start());
+            if let (Some(r), Some(next)) = (sentence.peek(), next_start)
+                && next >= r.end()
+            {
+                s.sentence_ends[i] = true;
+            }
+        }
+
+        // Walk the key fst from every word.
+        let fst = self.lexicon.key_fst();
+        s.walks.clear();
+        for i in 0..n {
+            if s.tokens[i].kind != TokenKind::Word || s.joins[i] {
+                continue;
+            }
+            let mut node = fst.root();
+            let mut out = fst::raw::Output::zero();
+            let mut first = true;
+            let mut j = i;
+            'walk: loop {
+                let t = s.tokens[j];
+                let (ks, ke) = s.key_ranges[j];
+                if t.kind == TokenKind::Word && !s.joins[j] && ke > ks {
+                    let bytes = &s.keys.as_bytes()[ks as usize..ke as usize];
+                    let sep = (!first).then_some(b' ');
+                    for &b in sep.iter().chain(bytes) {
+                        match node.find_input(b) {
+                            Some(k) => {
+                                let tr = node.transition(k);
+                                out = out.cat(tr.out);
+                                node = fst.node(tr.addr);
+                            }
+                            None => break 'walk,
+                        }
+                    }
+                    first = false;
+                    if node.is_final() {
+                        s.walks.push((i, j, out.cat(node.final_output()).value()));
+                    }
+                } else if t.kind == TokenKind::Punct && !s.joins[j] {
+                    break;
+                }
+                if s.sentence_ends[j] || j + 1 >= n || j + 1 - i >= self.config.max_tokens {
+                    break;
+                }
+                j += 1;
+            }
+        }
+
+        // Check each walk's postings.
+        let mut out = Vec::new();
+        let mut by_type: Vec<(EntityType, u32, f32)> = Vec::new();
+        for &(i, j, value) in &s.walks {
+            let range = TextRange::new(s.tokens[i].range.start(), s.tokens[j].range.end());
+            let surface = &text[range.to_range()];
+            by_type.clear();
+            for posting in self.lexicon.postings(value) {
+                let Some(entry) = self.lexicon.entry(posting.entry) else {
+                    continue;
+                };
+                let t = entry.entity_type();
+                if !self.config.selects(t)
+                    || entry.tags().contains(Tags::OBSOLETE)
+                    || !posting.case.accepts(surface)
+                    || self.config.stoplist.stops(surface, t, ihc)
+                {
+                    continue;
+                }
+                let exact = self.lexicon.string(posting.name) == surface;
+                let score = (kind_score(posting.kind) + if exact { 0.05 } else { 0.0 }).min(1.0);
+                match by_type
+                    .iter_mut()
+                    .find(|(bt, e, _)| *bt == t && *e == posting.entry)
+                {
+                    Some(existing) => existing.2 = existing.2.max(score),
+                    None => by_type.push((t, posting.entry, score)),
+                }
+            }
+            by_type.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
+            let mut k = 0;
+            while k < by_type.len() {
+                let t = by_type[k].0;
+                let mut entries = Vec::new();
+                while k < by_type.len() && by_type[k].0 == t {
+                    entries.push((by_type[k].1, by_type[k].2));
+                    k += 1;
+                }
+                out.push(Candidate {
+                    range,
+                    entity_type: t,
+                    entries,
+                });
+            }
+        }
+        out
+    }
+
+    fn link(&self, entry: u32, score: f32, origin: &str) -> Option<Link> {
+        let e = self.lexicon.entry(entry)?;
+        Some(Link {
+            id: e.id().to_owned(),
+            name: Some(e.name().to_owned()),
+            xrefs: e.xrefs().map(str::to_owned).collect(),
+            origin: origin.to_owned(),
+            score: Some(score),
+        })
+    }
+
+    fn mention(
+        &self,
+        passage: u32,
+        text: &str,
+        c: &Candidate,
+        origin: &str,
+        long_form: Option<String>,
+    ) -> Mention {
+        let mut links = Vec::new();
+        let mut candidates = Vec::new();
+        for (rank, &(entry, score)) in c.entries.iter().enumerate() {
+            if rank > self.config.max_candidates {
+                break;
+            }
+            if let Some(link) = self.link(entry, score, origin) {
+                if rank == 0 {
+                    links.push(link.clone());
+                }
+                if c.entries.len() > 1 {
+                    candidates.push(link);
+                }
+            }
+        }
+        Mention {
+            passage,
+            range: c.range,
+            text: text[c.range.to_range()].to_owned(),
+            entity_type: c.entity_type.name().to_owned(),
+            links,
+            candidates,
+            long_form,
+            origin: origin.to_owned(),
+            score: Some(c.score()),
+            ..Mention::default()
+        }
+    }
+
+    /// Finds abbreviation definitions and carries the long form's concept to every use of
+    /// the short form in the document.
+    fn propagate_abbreviations(
+        &self,
+        doc: &mut Document,
+        sentences_of: &[Vec<TextRange>],
+        mentions: &mut Vec<Mention>,
+    ) {
+        // Short form → (concept candidate or none, long form text), first definition wins.
+        let mut defined: HashMap<String, (Option<Candidate>, String)> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut builder = KeyBuilder::new();
+        for (p, passage) in doc.passages.iter().enumerate() {
+            let text = passage.text();
+            for pair in find_abbreviations(text, &sentences_of[p]) {
+                let (Some(short), Some(long)) = (pair.short.slice(text), pair.long.slice(text))
+                else {
+                    continue;
+                };
+                doc.abbreviations.push(Abbreviation {
+                    short: Span {
+                        passage: p as u32,
+                        range: pair.short,
+                    },
+                    long: Span {
+                        passage: p as u32,
+                        range: pair.long,
+                    },
+                    origin: "text.abbrev.schwartz-hearst/v1".into(),
+                    score: Some(pair.score),
+                });
+                if defined.contains_key(short) {
+                    continue;
+                }
+                // The long form's concept: a mention that ends where the long form ends and
+                // covers most of it, else a direct lookup of the whole long form.
+                let from_mention = mentions
+                    .iter()
+                    .filter(|m| {
+                        m.passage == p as u32
+                            && m.range.end() == pair.long.end()
+                            && pair.long.contains_range(m.range)
+                            && m.range.len() * 2 >= pair.long.len()
+                    })
+                    .max_by_key(|m| m.range.len())
+                    .and_then(|m| {
+                        let t = EntityType::from_name(&m.entity_type)?;
+                        let entries = m
+                            .links
+                            .iter()
+                            .chain(&m.candidates)
+                            .filter_map(|l| {
+                                let e = self.lexicon.find_id(&l.id)?;
+                                Some((e.index(), l.score.unwrap_or(0.9)))
+                            })
+                            .fold(Vec::new(), |mut v: Vec<(u32, f32)>, e| {
+                                if !v.iter().any(|x| x.0 == e.0) {
+                                    v.push(e);
+                                }
+                                v
+                            });
+                        (!entries.is_empty()).then_some(Candidate {
+                            range: m.range,
+                            entity_type: t,
+                            entries,
+                        })
+                    });
+                let concept = from_mention.or_else(|| self.lookup(long, &mut builder));
+                defined.insert(short.to_owned(), (concept, long.to_owned()));
+                order.push(short.to_owned());
+            }
+        }
+        for short in order {
+            let Some((concept, long)) = defined.get(&short) else {
+                continue;
+            };
+            match concept {
+                Some(c) => {
+                    for (p, passage) in doc.passages.iter().enumerate() {
+                        let text = passage.text();
+                        for range in occurrences(text, &short) {
+                            // Replace whatever the dictionary said about this span.
+                            mentions.retain(|m| {
+                                !(m.passage == p as u32
+                                    && m.range.overlaps(range)
+                                    && range.contains_range(m.range))
+                            });
+                            if mentions
+                                .iter()
+                                .any(|m| m.passage == p as u32 && m.range.overlaps(range))
+                            {
+                                continue; // inside a longer mention (e.g. the long form)
+                            }
+                            let candidate = Candidate { range, ..c.clone() };
+                            let mut m =
+                                self.mention(p as u32, text, &candidate, ORIGIN_ABBREVIATION, None);
+                            m.long_form = Some(long.clone());
+                            mentions.push(m);
+                        }
+                    }
+                }
+                None => {
+                    // Defined as something the lexicon does not know: the short form means
+                    // that thing here, unless its own concept carries the long form as a name.
+                    let long_key = builder.name_key(long);
+                    mentions.retain(|m| {
+                        if m.text != short || m.origin != ORIGIN {
+                            return true;
+                        }
+                        m.links.iter().any(|l| {
+                            self.lexicon.find_id(&l.id).is_some_and(|e| {
+                                e.names()
+                                    .any(|(name, _)| builder.name_key(name) == long_key)
+                            })
+                        })
+                    });
+                    for m in mentions.iter_mut() {
+                        if m.text == short {
+                            m.long_form = Some(long.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The concept of a whole name, if the lexicon knows it.
+    fn lookup(&self, name: &str, builder: &mut KeyBuilder) -> Option<Candidate> {
+        let key = builder.name_key(name);
+        let mut best: Option<Candidate> = None;
+        for posting in self.lexicon.lookup_key(&key) {
+            let Some(entry) = self.lexicon.entry(posting.entry) else {
+                continue;
+            };
+            let t = entry.entity_type();
+            if !self.config.selects(t) || entry.tags().contains(Tags::OBSOLETE) {
+                continue;
+            }
+            let score = kind_score(posting.kind);
+            match &mut best {
+                Some(b) if b.entity_type == t => {
+                    if !b.entries.iter().any(|e| e.0 == posting.entry) {
+                        b.entries.push((posting.entry, score));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    best = Some(Candidate {
+                        range: TextRange::default(),
+                        entity_type: t,
+                        entries: vec![(posting.entry, score)],
+                    });
+                }
+            }
+        }
+        if let Some(b) = &mut best {
+            b.entries
+                .sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
+        best
+    }
+}
+
+/// Applies the overlap policy.
+fn resolve(mut candidates: Vec<Candidate>, policy: OverlapPolicy) -> Vec<Candidate> {
+    if policy == OverlapPolicy::All {
+        return candidates;
+    }
+    candidates.sort_by(|a, b| {
+        b.range
+            .len()
+            .cmp(&a.range.len())
+            .then(b.score().total_cmp(&a.score()))
+            .then(a.range.start().cmp(&b.range.start()))
+            .then(a.entity_type.cmp(&b.entity_type))
+    });
+    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        let blocked = kept.iter().any(|k| {
+            let same_scope = policy == OverlapPolicy::Longest || k.entity_type == c.entity_type;
+            same_scope && k.range.overlaps(c.range) && k.range != c.range
+                || (k.range == c.range && k.entity_type == c.entity_type)
+        });
+        if !blocked {
+            kept.push(c);
+        }
+    }
+    kept
+}

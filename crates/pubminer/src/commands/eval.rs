@@ -1,0 +1,188 @@
+//! `pubminer eval ner`: score predicted mentions against gold mentions.
+//!
+//! Gold and predictions are read like any other input (any readable format, detected or
+//! forced), through the same pipeline and error policy as `convert` and `stats`: a record
+//! that cannot be read is reported and counted, and an unreadable gold record is announced
+//! loudly because it silently lowers the bar the predictions are measured against.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use pubminer_core::Document;
+use pubminer_eval::ner::{self, NerReport};
+use pubminer_eval::types::TypeMapping;
+use pubminer_formats::ReadOptions;
+use serde::Serialize;
+
+use crate::pipeline::{self, RunOptions, RunSummary};
+
+/// What `pubminer eval ner` was asked to do.
+pub struct NerArgs<'a> {
+    /// Gold files.
+    pub gold: &'a [PathBuf],
+    /// Prediction files.
+    pub pred: &'a [PathBuf],
+    /// How to read the gold files.
+    pub gold_options: ReadOptions,
+    /// How to read the prediction files.
+    pub pred_options: ReadOptions,
+    /// `Corpus=Ours` type overrides.
+    pub map: &'a [String],
+    /// Print JSON instead of the table.
+    pub json: bool,
+    /// No notes on stderr.
+    pub quiet: bool,
+}
+
+/// Checks a `--map` value (for clap), so a malformed one is a usage error.
+///
+/// # Errors
+/// When the value is not `Corpus=Ours` with a known target.
+pub fn parse_map(value: &str) -> Result<String, String> {
+    TypeMapping::default()
+        .parse_override(value)
+        .map(|()| value.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+fn read(
+    inputs: &[PathBuf],
+    read_options: &ReadOptions,
+    options: &RunOptions,
+) -> Result<(Vec<Document>, RunSummary)> {
+    let mut docs = Vec::new();
+    let summary = pipeline::run(
+        inputs,
+        read_options,
+        options,
+        |doc| doc,
+        |doc| {
+            docs.push(doc);
+            Ok(())
+        },
+    )?;
+    Ok((docs, summary))
+}
+
+/// How one side was read, for the JSON output.
+#[derive(Serialize)]
+struct ReadSummary<'a> {
+    files: u64,
+    records: u64,
+    documents: u64,
+    skipped_records: &'a std::collections::BTreeMap<&'static str, u64>,
+    failed_files: &'a [String],
+}
+
+impl<'a> From<&'a RunSummary> for ReadSummary<'a> {
+    fn from(s: &'a RunSummary) -> Self {
+        Self {
+            files: s.files,
+            records: s.records,
+            documents: s.documents,
+            skipped_records: &s.skipped,
+            failed_files: &s.failed_files,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    gold_read: ReadSummary<'a>,
+    pred_read: ReadSummary<'a>,
+    #[serde(flatten)]
+    report: &'a NerReport,
+}
+
+/// Both sides' reading counts in one summary (for the exit code and the final line).
+fn combine(gold: &RunSummary, pred: &RunSummary) -> RunSummary {
+    let mut all = gold.clone();
+    all.files += pred.files;
+    all.records += pred.records;
+    all.documents += pred.documents;
+    for (kind, n) in &pred.skipped {
+        *all.skipped.entry(kind).or_default() += n;
+    }
+    all.failed_files.extend(pred.failed_files.iter().cloned());
+    all.seconds += pred.seconds;
+    all.raw_bytes += pred.raw_bytes;
+    all
+}
+
+/// Reads gold and predictions, scores them, prints the report on stdout and notes on
+/// stderr. Returns the combined reading summary.
+///
+/// # Errors
+/// Unreadable input (per the error policy) or a bad `--map`.
+pub fn run_ner(args: &NerArgs<'_>, options: &RunOptions) -> Result<(NerReport, RunSummary)> {
+    let mapping = TypeMapping::with_overrides(args.map)?;
+    let (gold, gold_summary) = read(args.gold, &args.gold_options, options)?;
+    let (pred, pred_summary) = read(args.pred, &args.pred_options, options)?;
+    if gold_summary.is_partial() {
+        // Always said, even with --quiet: the scores are against an incomplete gold standard.
+        eprintln!(
+            "WARNING: {} gold record(s) could not be read and {} gold file(s) were not read to the end; \
+             their mentions are missing from the gold standard, so these scores are NOT a complete evaluation",
+            gold_summary.skipped_total(),
+            gold_summary.failed_files.len()
+        );
+    }
+    if pred_summary.is_partial() && !args.quiet {
+        eprintln!(
+            "warning: {} predicted record(s) could not be read and {} prediction file(s) were not read to the end; \
+             their gold documents count as missing predictions",
+            pred_summary.skipped_total(),
+            pred_summary.failed_files.len()
+        );
+    }
+    let report = ner::evaluate(&gold, &pred, &mapping);
+    if args.json {
+        let output = JsonOutput {
+            gold_read: (&gold_summary).into(),
+            pred_read: (&pred_summary).into(),
+            report: &report,
+        };
+        println!("{}", serde_json::to_string_pretty(&output)?);
+    } else {
+        print!("{}", report.render());
+    }
+    if !args.quiet {
+        eprintln!("gold: {}", gold_summary.describe());
+        eprintln!("pred: {}", pred_summary.describe());
+        let d = &report.documents;
+        if d.text_mismatches > 0 {
+            eprintln!(
+                "warning: {} document pair(s) have different texts and were not scored (e.g. {})",
+                d.text_mismatches,
+                d.text_mismatch_ids.first().map_or("", String::as_str)
+            );
+        }
+        if d.missing_predictions > 0 {
+            eprintln!(
+                "warning: {} gold document(s) have no prediction; their mentions count as false negatives",
+                d.missing_predictions
+            );
+        }
+        if d.extra_predictions > 0 {
+            eprintln!(
+                "note: {} predicted document(s) have no gold document and were ignored",
+                d.extra_predictions
+            );
+        }
+        if !report.unmapped_gold.is_empty() || !report.unmapped_pred.is_empty() {
+            let names: Vec<&str> = report
+                .unmapped_gold
+                .keys()
+                .chain(report.unmapped_pred.keys())
+                .map(String::as_str)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            eprintln!(
+                "note: mentions of unmapped types were not scored ({}); see --map",
+                names.join(", ")
+            );
+        }
+    }
+    Ok((report, combine(&gold_summary, &pred_summary)))
+}

@@ -1,0 +1,117 @@
+//! Where pubminer keeps and finds its data: the user's data directory, the vocabulary
+//! directory, the shared data beside a checkout, and the default lexicon.
+//!
+//! Resolution order, first match wins:
+//! - data directory: `$PUBMINER_HOME`, else `$XDG_DATA_HOME/pubminer`, else
+//!   `~/.local/share/pubminer`;
+//! - vocabularies: `--vocab DIR`, else `$PUBMINER_VOCAB`, else `DATA_DIR/vocab` when
+//!   `pubminer setup` filled it, else the shared data's `vocab/`;
+//! - shared data: `$PUBMINER_DATA`, else `../shared/data` or `shared/data` from the current
+//!   directory (a checkout with the shared folder beside it).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use pubminer_lexicon::{BuildConfig, Lexicon};
+
+/// The user's pubminer data directory (not created here).
+#[must_use]
+pub fn data_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("PUBMINER_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+        return PathBuf::from(xdg).join("pubminer");
+    }
+    std::env::var_os("HOME").map_or_else(
+        || PathBuf::from(".pubminer"),
+        |h| PathBuf::from(h).join(".local/share/pubminer"),
+    )
+}
+
+/// The shared data directory of a checkout, when present.
+#[must_use]
+pub fn shared_data() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("PUBMINER_DATA") {
+        let d = PathBuf::from(d);
+        return d.is_dir().then_some(d);
+    }
+    ["../shared/data", "shared/data"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|d| d.join("README.md").exists() || d.join("vocab").is_dir())
+}
+
+/// The vocabulary directory to build from.
+///
+/// # Errors
+/// When none is found, with what to do.
+pub fn vocab_dir(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        if !dir.is_dir() {
+            bail!("--vocab {}: no such directory", dir.display());
+        }
+        return Ok(dir.to_owned());
+    }
+    if let Some(dir) = std::env::var_os("PUBMINER_VOCAB") {
+        return Ok(PathBuf::from(dir));
+    }
+    let installed = data_dir().join("vocab");
+    if installed.join("MANIFEST.json").exists() {
+        return Ok(installed);
+    }
+    if let Some(shared) = shared_data() {
+        let v = shared.join("vocab");
+        if v.is_dir() {
+            return Ok(v);
+        }
+    }
+    bail!(
+        "no vocabularies found: run `pubminer setup` (copies ../shared/data/vocab, or downloads the official releases with --download), or pass --vocab DIR"
+    )
+}
+
+/// The default lexicon artifact path.
+#[must_use]
+pub fn default_lexicon() -> PathBuf {
+    data_dir().join("lexicon.pmlex")
+}
+
+/// Opens `explicit`, or the default lexicon, building the default one first when it does
+/// not exist yet (a one-time step of about a minute, announced on stderr).
+///
+/// # Errors
+/// When the lexicon cannot be opened or built.
+pub fn open_lexicon(explicit: Option<&Path>, vocab: Option<&Path>, quiet: bool) -> Result<Lexicon> {
+    let path = explicit.map_or_else(default_lexicon, Path::to_owned);
+    if explicit.is_none() && !path.exists() {
+        let vocab = vocab_dir(vocab)?;
+        if !quiet {
+            eprintln!(
+                "building the default lexicon from {} into {} (once; `pubminer lexicon build` rebuilds it)",
+                vocab.display(),
+                path.display()
+            );
+        }
+        let config = BuildConfig::default_config()?;
+        let mut log = |line: &str| {
+            if !quiet {
+                eprintln!("  {line}");
+            }
+        };
+        pubminer_lexicon::build(&config, &vocab, &path, &mut log)
+            .with_context(|| format!("building the default lexicon from {}", vocab.display()))?;
+    }
+    let started = std::time::Instant::now();
+    let lexicon = Lexicon::open(&path)?;
+    if !quiet {
+        eprintln!(
+            "lexicon {} ({} entries, {:.0} MB) loaded in {:.2}s",
+            path.display(),
+            lexicon.len(),
+            lexicon.size_bytes() as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(lexicon)
+}
