@@ -141,7 +141,7 @@ enum Command {
         /// Download the official release files instead (resumable; SHA-256 recorded).
         #[arg(long)]
         download: bool,
-        /// With --download: fetch BASE/<path> instead of the official hosts (a mirror).
+        /// With --download: fetch `BASE/PATH` instead of the official hosts (a mirror).
         #[arg(long, value_name = "BASE_URL", requires = "download")]
         mirror: Option<String>,
         /// Pinned checksums, `sha256sum` format (`HEX  path/under/vocab`).
