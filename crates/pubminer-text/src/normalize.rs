@@ -305,7 +305,7 @@ fn glued_greek(original: &str) -> Option<usize> {
 }
 
 /// A cautious singular: `carcinomas` → `carcinoma`, `therapies` → `therapie` (which
-/// [`american_spelling`] folds to `therapy`), `boxes`/`patches` → `box`/`patch`; words of fewer than four letters and words ending in
+/// the spelling step folds to `therapy`), `boxes`/`patches` → `box`/`patch`; words of fewer than four letters and words ending in
 /// `ss`, `us`, `is` are left alone.
 #[must_use]
 pub fn singular(word: &str) -> &str {
