@@ -94,12 +94,18 @@ impl CaseRule {
         Self::Insensitive
     }
 
-    /// True when `surface` (the matched text) satisfies the rule.
+    /// True when `surface` (the matched text) satisfies the rule for the name `name`: a
+    /// symbol matches when it is written exactly as the vocabulary writes it (`c-kit`,
+    /// `p53`), or when the text looks like a symbol (a capital after the first character,
+    /// or a digit: `KIT`, `Bcl-2`), so `kit`, `was` and a sentence-initial `Kit` do not.
     #[must_use]
-    pub fn accepts(self, surface: &str) -> bool {
+    pub fn accepts(self, surface: &str, name: &str) -> bool {
         match self {
             Self::Insensitive => true,
             Self::Symbol => {
+                if same_word_characters(surface, name) {
+                    return true;
+                }
                 let mut chars = surface.chars().filter(|c| c.is_alphanumeric());
                 let Some(first) = chars.next() else {
                     return false;
@@ -108,6 +114,13 @@ impl CaseRule {
             }
         }
     }
+}
+
+/// True when `a` and `b` have the same letters and digits, case included (`c-kit`, `c kit`).
+fn same_word_characters(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| c.is_alphanumeric())
+        .eq(b.chars().filter(|c| c.is_alphanumeric()))
 }
 
 /// Build information stored in the artifact.
@@ -129,6 +142,9 @@ pub struct Meta {
     pub dropped_names: std::collections::BTreeMap<String, u64>,
     /// Concepts merged into another concept's entry.
     pub merged_concepts: u64,
+    /// Stop rules learned at build time (stop-list format; empty when not tuned).
+    #[serde(default)]
+    pub stoplist: String,
 }
 
 /// One vocabulary file that went into the artifact.
@@ -291,6 +307,26 @@ impl Lexicon {
         })
     }
 
+    /// Builds a lexicon in memory from `concepts` (merged with the default options), for
+    /// tests, fuzzing and small custom vocabularies.
+    ///
+    /// # Errors
+    /// A lexicon too large for the format.
+    pub fn from_concepts(concepts: Vec<crate::Concept>) -> Result<Self> {
+        let mut keys = pubminer_text::normalize::KeyBuilder::new();
+        let (entries, stats) =
+            crate::merge::merge(concepts, &crate::MergeOptions::default(), |s| {
+                keys.name_key(s)
+            });
+        let meta = Meta {
+            builder: concat!("pubminer ", env!("CARGO_PKG_VERSION")).to_owned(),
+            merged_concepts: stats.merged,
+            ..Meta::default()
+        };
+        let (bytes, _) = to_bytes(&entries, meta, |s| keys.name_key(s))?;
+        Self::from_bytes(bytes).map_err(LexiconError::Config)
+    }
+
     /// Loads an artifact from bytes in memory.
     ///
     /// # Errors
@@ -359,6 +395,13 @@ impl Lexicon {
         };
         let keys = fst_of(b"KEYS")?;
         let ids = fst_of(b"IDS ")?;
+        // The fst's own checksum: a damaged automaton could otherwise misbehave when walked,
+        // even in a file whose outer CRC was recomputed.
+        for (tag, map) in [("KEYS", &keys), ("IDS", &ids)] {
+            map.as_fst()
+                .verify()
+                .map_err(|e| format!("section {tag} is damaged ({e}); {rebuild}"))?;
+        }
         let postings = get(b"POST")?;
         let entries = get(b"ENTR")?;
         let names = get(b"NAME")?;
@@ -595,9 +638,30 @@ fn u32_of(n: usize, what: &str) -> Result<u32> {
 pub fn write(
     path: &Path,
     entries: &[Entry],
+    meta: Meta,
+    key_of: impl FnMut(&str) -> String,
+) -> Result<Meta> {
+    let (bytes, meta) = to_bytes(entries, meta, key_of)?;
+    let partial = path.with_extension("partial");
+    let write = || -> std::io::Result<()> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        file.write_all(&bytes)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&partial, path)
+    };
+    write().map_err(|e| LexiconError::io(path, e))?;
+    Ok(meta)
+}
+
+/// The artifact bytes for `entries` (see [`write`]), with the completed metadata.
+///
+/// # Errors
+/// A lexicon too large for the format.
+pub fn to_bytes(
+    entries: &[Entry],
     mut meta: Meta,
     mut key_of: impl FnMut(&str) -> String,
-) -> Result<Meta> {
+) -> Result<(Vec<u8>, Meta)> {
     let mut heap = Heap::default();
     let mut entry_bytes = Vec::with_capacity(entries.len() * ENTRY_LEN);
     let mut name_bytes = Vec::new();
@@ -738,21 +802,12 @@ pub fn write(
     for (_, bytes) in &sections {
         body.extend_from_slice(bytes);
     }
-    let mut header = Vec::with_capacity(HEADER_LEN);
+    let mut header = Vec::with_capacity(HEADER_LEN + body.len());
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     header.extend_from_slice(&(sections.len() as u32).to_le_bytes());
     header.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
     header.extend_from_slice(&0u32.to_le_bytes());
-
-    let partial = path.with_extension("partial");
-    let write = || -> std::io::Result<()> {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
-        file.write_all(&header)?;
-        file.write_all(&body)?;
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&partial, path)
-    };
-    write().map_err(|e| LexiconError::io(path, e))?;
-    Ok(meta)
+    header.extend_from_slice(&body);
+    Ok((header, meta))
 }

@@ -480,6 +480,19 @@ fn load(kind: &SourceKind, vocab: &Path) -> Result<LoadedSource> {
     Ok((loaded, groundings))
 }
 
+/// What a build adds beyond the configured vocabularies (from tuning on a corpus).
+#[derive(Clone, Debug, Default)]
+pub struct Extra {
+    /// Concepts merged in after the vocabularies (names learned from a corpus carry the id
+    /// of the entry they belong to).
+    pub concepts: Vec<Concept>,
+    /// Stop rules stored in the artifact (stop-list format), applied by every tagger that
+    /// uses it.
+    pub stoplist: String,
+    /// Where they came from, for the metadata.
+    pub origin: String,
+}
+
 /// Builds the lexicon described by `config` from the files under `vocab`, writing the
 /// artifact to `out`. `log` receives one line per step.
 ///
@@ -490,6 +503,20 @@ pub fn build(
     vocab: &Path,
     out: &Path,
     log: &mut dyn FnMut(&str),
+) -> Result<BuildReport> {
+    build_with(config, vocab, out, log, &Extra::default())
+}
+
+/// [`build`], plus `extra` concepts and stop rules.
+///
+/// # Errors
+/// As [`build`].
+pub fn build_with(
+    config: &BuildConfig,
+    vocab: &Path,
+    out: &Path,
+    log: &mut dyn FnMut(&str),
+    extra: &Extra,
 ) -> Result<BuildReport> {
     let started = Instant::now();
     let chosen = select_sources(config, vocab)?;
@@ -558,6 +585,29 @@ pub fn build(
         concepts.extend(loaded.concepts);
         groundings.extend(g);
     }
+
+    if !extra.concepts.is_empty() {
+        let names: u64 = extra
+            .concepts
+            .iter()
+            .map(|c| 1 + c.synonyms.len() as u64)
+            .sum();
+        log(&format!(
+            "{:<9} {:>8} concepts {:>9} names  {}",
+            "corpus",
+            extra.concepts.len(),
+            names,
+            extra.origin
+        ));
+        meta.sources.push(SourceInfo {
+            name: "corpus".into(),
+            path: extra.origin.clone(),
+            concepts: extra.concepts.len() as u64,
+            names,
+        });
+        concepts.extend(extra.concepts.iter().cloned());
+    }
+    meta.stoplist.clone_from(&extra.stoplist);
 
     // FamPlex grounding texts for single genes (`c-MET` → `MET`) become synonyms of those
     // genes; FamPlex names the genes by HGNC symbol, which is the HGNC concept's name.

