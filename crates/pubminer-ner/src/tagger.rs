@@ -606,25 +606,45 @@ impl DictionaryTagger {
                     }
                 }
                 None => {
-                    // Defined as something the lexicon does not know: the short form means
-                    // that thing here, unless its own concept carries the long form as a name.
+                    // Defined by a long form the lexicon does not know. The short form keeps
+                    // its dictionary reading only if one of its concepts has a name sharing
+                    // most words with the long form (`transcription termination factor 1
+                    // (TTF1)`), and then takes that concept; otherwise it means something
+                    // else here (`endoplasmic reticulum (ER)`, `mean arterial pressure (MAP)`)
+                    // and is not tagged in this document.
                     let long_key = builder.name_key(long);
-                    mentions.retain(|m| {
+                    let long_words = content_words(&long_key);
+                    mentions.retain_mut(|m| {
                         if m.text != short || m.origin != ORIGIN {
                             return true;
                         }
-                        m.links.iter().any(|l| {
-                            self.lexicon.find_id(&l.id).is_some_and(|e| {
-                                e.names()
-                                    .any(|(name, _)| builder.name_key(name) == long_key)
+                        let best = m
+                            .links
+                            .iter()
+                            .chain(&m.candidates)
+                            .filter_map(|l| {
+                                let e = self.lexicon.find_id(&l.id)?;
+                                let overlap = e
+                                    .names()
+                                    .map(|(name, _)| {
+                                        word_overlap(
+                                            &long_words,
+                                            &content_words(&builder.name_key(name)),
+                                        )
+                                    })
+                                    .fold(0.0f32, f32::max);
+                                Some((overlap, l.clone()))
                             })
-                        })
-                    });
-                    for m in mentions.iter_mut() {
-                        if m.text == short {
-                            m.long_form = Some(long.clone());
+                            .max_by(|a, b| a.0.total_cmp(&b.0));
+                        match best {
+                            Some((overlap, link)) if overlap >= 0.5 => {
+                                m.links = vec![link];
+                                m.long_form = Some(long.clone());
+                                true
+                            }
+                            _ => false,
                         }
-                    }
+                    });
                 }
             }
         }
@@ -666,6 +686,23 @@ impl DictionaryTagger {
         }
         best
     }
+}
+
+/// The words of a key that carry meaning (not `of`, `the`, `and`...).
+fn content_words(key: &str) -> Vec<&str> {
+    const STOP: [&str; 8] = ["of", "the", "and", "or", "in", "a", "an", "for"];
+    key.split(' ')
+        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .collect()
+}
+
+/// Share of the long form's words found in the name (0 when the long form has none).
+fn word_overlap(long: &[&str], name: &[&str]) -> f32 {
+    if long.is_empty() {
+        return 0.0;
+    }
+    let shared = long.iter().filter(|w| name.contains(w)).count();
+    shared as f32 / long.len().max(name.len()) as f32
 }
 
 /// Applies the overlap policy.
