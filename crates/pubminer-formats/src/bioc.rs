@@ -1117,12 +1117,16 @@ pub fn from_document(doc: &Document) -> (BiocDocument, EncodeReport) {
         });
     }
     let mut next_id = 0usize;
+    // One character index per passage, built when a mention first needs it.
+    let mut indexes: Vec<Option<OffsetIndex>> = Vec::new();
+    indexes.resize_with(doc.passages.len(), || None);
     for m in &doc.mentions {
         let Some(passage) = doc.passages.get(m.passage as usize) else {
             report.omitted_mentions += 1;
             continue;
         };
-        let index = OffsetIndex::new(passage.text(), OffsetUnit::Char);
+        let index = indexes[m.passage as usize]
+            .get_or_insert_with(|| OffsetIndex::new(passage.text(), OffsetUnit::Char));
         let base = offsets[m.passage as usize];
         let mut locations = Vec::with_capacity(1 + m.fragments.len());
         for r in std::iter::once(&m.range).chain(&m.fragments) {

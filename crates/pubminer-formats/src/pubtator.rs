@@ -392,7 +392,13 @@ impl DocEncoder for PubtatorEncoder {
             }
         }
         let title_chars = title.chars().count();
-        let clean = |s: &str| s.replace(['\n', '\r'], " ");
+        fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+            if s.contains(['\n', '\r']) {
+                s.replace(['\n', '\r'], " ").into()
+            } else {
+                s.into()
+            }
+        }
         let _ = writeln!(
             VecWriter(out),
             "{}|t|{}\n{}|a|{}",
@@ -401,6 +407,9 @@ impl DocEncoder for PubtatorEncoder {
             doc.id,
             clean(&abstract_text)
         );
+        // One character index per passage, built when a mention first needs it.
+        let mut indexes: Vec<Option<OffsetIndex>> = Vec::new();
+        indexes.resize_with(doc.passages.len(), || None);
         for m in &doc.mentions {
             let Some(Some((is_title, base))) = placement.get(m.passage as usize).copied() else {
                 report.omitted_mentions += 1;
@@ -419,7 +428,9 @@ impl DocEncoder for PubtatorEncoder {
                 .iter()
                 .map(|f| f.end())
                 .fold(m.range.end(), u32::max);
-            let index = OffsetIndex::new(passage.text(), pubminer_core::OffsetUnit::Char);
+            let index = indexes[m.passage as usize].get_or_insert_with(|| {
+                OffsetIndex::new(passage.text(), pubminer_core::OffsetUnit::Char)
+            });
             let (Some(s), Some(e), Some(covered)) = (
                 index.from_byte(start as usize),
                 index.from_byte(end as usize),
@@ -433,30 +444,29 @@ impl DocEncoder for PubtatorEncoder {
             } else {
                 title_chars + 1 + base
             };
-            let mut line = format!(
-                "{}\t{}\t{}\t{}\t{}",
-                doc.id,
-                s + shift,
-                e + shift,
-                clean(covered),
-                m.entity_type
-            );
+            let _ = write!(VecWriter(out), "{}\t{}\t{}\t", doc.id, s + shift, e + shift);
+            if covered.contains(['\n', '\r']) {
+                out.extend_from_slice(clean(covered).as_bytes());
+            } else {
+                out.extend_from_slice(covered.as_bytes());
+            }
+            out.push(b'\t');
+            out.extend_from_slice(m.entity_type.as_bytes());
             let identifier = m.rendered_identifier();
             if identifier.is_some() || m.composite.is_some() {
-                line.push('\t');
-                line.push_str(identifier.as_deref().unwrap_or(""));
+                out.push(b'\t');
+                out.extend_from_slice(identifier.as_deref().unwrap_or("").as_bytes());
             }
             if let Some(c) = &m.composite {
-                line.push('\t');
-                line.push_str(c);
+                out.push(b'\t');
+                out.extend_from_slice(c.as_bytes());
             }
             if let Some(serde_json::Value::Array(extra)) = m.infons.get("pubtator_extra") {
                 for v in extra {
-                    line.push('\t');
-                    line.push_str(v.as_str().unwrap_or_default());
+                    out.push(b'\t');
+                    out.extend_from_slice(v.as_str().unwrap_or_default().as_bytes());
                 }
             }
-            out.extend_from_slice(line.as_bytes());
             out.push(b'\n');
         }
         for r in &doc.relations {

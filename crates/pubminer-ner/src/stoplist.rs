@@ -6,7 +6,7 @@
 //! A rule may apply only outside an immunohistochemistry context: `ER`, `PR` and `AR` in an
 //! IHC abstract are the receptors, elsewhere often not.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use pubminer_lexicon::EntityType;
 
@@ -23,7 +23,10 @@ pub enum StopRule {
 #[derive(Clone, Debug, Default)]
 pub struct StopList {
     /// Lower-cased surface → (types it applies to, or empty for all types; rule).
-    rules: HashMap<String, Vec<(Option<EntityType>, StopRule)>>,
+    rules: FxHashMap<String, Vec<(Option<EntityType>, StopRule)>>,
+    /// Length in bytes of the longest surface (upper-casing never shortens ASCII; other
+    /// scripts get slack).
+    longest: usize,
 }
 
 /// The list that ships with pubminer (`data/stoplist.tsv`).
@@ -79,16 +82,16 @@ impl StopList {
                     parsed.push((Some(t), rule));
                 }
             }
-            list.rules
-                .entry(surface.to_lowercase())
-                .or_default()
-                .extend(parsed);
+            let lowered = surface.to_lowercase();
+            list.longest = list.longest.max(lowered.len() + 8);
+            list.rules.entry(lowered).or_default().extend(parsed);
         }
         Ok(list)
     }
 
     /// Adds the rules of another list.
     pub fn extend(&mut self, other: Self) {
+        self.longest = self.longest.max(other.longest);
         for (k, v) in other.rules {
             self.rules.entry(k).or_default().extend(v);
         }
@@ -98,12 +101,30 @@ impl StopList {
     /// is `ihc`.
     #[must_use]
     pub fn stops(&self, surface: &str, t: EntityType, ihc: bool) -> bool {
-        if self.rules.is_empty() {
-            return false;
+        self.rules_for(surface)
+            .is_some_and(|rules| Self::applies(rules, t, ihc))
+    }
+
+    /// The rules for `surface`, if any. Allocates only for a surface with capitals or
+    /// non-ASCII letters that is short enough to be on the list.
+    #[must_use]
+    pub fn rules_for(&self, surface: &str) -> Option<&[(Option<EntityType>, StopRule)]> {
+        if self.rules.is_empty() || surface.len() > self.longest {
+            return None;
         }
-        let Some(rules) = self.rules.get(&surface.to_lowercase()) else {
-            return false;
+        let lowered;
+        let key = if surface.is_ascii() && !surface.bytes().any(|b| b.is_ascii_uppercase()) {
+            surface
+        } else {
+            lowered = surface.to_lowercase();
+            &lowered
         };
+        self.rules.get(key).map(Vec::as_slice)
+    }
+
+    /// True when one of `rules` (from [`StopList::rules_for`]) stops type `t`.
+    #[must_use]
+    pub fn applies(rules: &[(Option<EntityType>, StopRule)], t: EntityType, ihc: bool) -> bool {
         rules.iter().any(|(types, rule)| {
             types.is_none_or(|x| x == t)
                 && match rule {

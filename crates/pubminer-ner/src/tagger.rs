@@ -45,6 +45,9 @@ pub struct TaggerConfig {
     pub max_candidates: usize,
     /// Names not to tag.
     pub stoplist: StopList,
+    /// Copy each concept's xrefs onto its links (PubTator output has no room for them, so
+    /// `annotate` turns this off there).
+    pub link_xrefs: bool,
 }
 
 impl Default for TaggerConfig {
@@ -56,6 +59,7 @@ impl Default for TaggerConfig {
             max_tokens: 24,
             max_candidates: 5,
             stoplist: StopList::builtin(),
+            link_xrefs: true,
         }
     }
 }
@@ -94,7 +98,74 @@ struct Scratch {
     sentence_ends: Vec<bool>,
     walks: Vec<(usize, usize, u64)>,
     builder: KeyBuilder,
+    /// A word as written → the fst state after its key (first words of names).
+    first_words: rustc_hash::FxHashMap<Box<str>, FirstWord>,
+    /// A word as written → its key.
+    word_keys: rustc_hash::FxHashMap<Box<str>, Box<str>>,
 }
+
+/// `key_ranges` value of a word whose key is not computed yet.
+const NO_KEY: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// The key of word token `i` (computed on first use, or copied from the per-thread cache
+/// of words seen before), as a byte range of `s.keys`.
+fn ensure_key(s: &mut Scratch, text: &str, i: usize) -> (u32, u32) {
+    if s.key_ranges[i] != NO_KEY {
+        return s.key_ranges[i];
+    }
+    let raw = s.tokens[i].text(text);
+    let start = s.keys.len() as u32;
+    match s.word_keys.get(raw) {
+        Some(key) => s.keys.push_str(key),
+        None => {
+            s.builder.push_word(raw, &mut s.keys);
+            if s.word_keys.len() < WORD_CACHE {
+                s.word_keys
+                    .insert(raw.into(), s.keys[start as usize..].into());
+            }
+        }
+    }
+    let range = (start, s.keys.len() as u32);
+    s.key_ranges[i] = range;
+    range
+}
+
+/// Where the key fst stands after a name's first word.
+#[derive(Clone, Copy, Debug)]
+enum FirstWord {
+    /// No name starts with this word.
+    Dead,
+    /// The word is a whole name (with this output value) and no longer name starts with it.
+    Final(u64),
+    /// Longer names start with it: the node address and the output so far.
+    Open(fst::raw::CompiledAddr, u64),
+}
+
+fn first_word_state(fst: &fst::raw::Fst<impl AsRef<[u8]>>, key: &[u8]) -> FirstWord {
+    let mut node = fst.root();
+    let mut out = fst::raw::Output::zero();
+    for &b in key {
+        match node.find_input(b) {
+            Some(k) => {
+                let tr = node.transition(k);
+                out = out.cat(tr.out);
+                node = fst.node(tr.addr);
+            }
+            None => return FirstWord::Dead,
+        }
+    }
+    let continues = node.find_input(b' ').is_some();
+    match (node.is_final(), continues) {
+        (_, true) => FirstWord::Open(node.addr(), out.value()),
+        (true, false) => FirstWord::Final(out.cat(node.final_output()).value()),
+        (false, false) => FirstWord::Dead,
+    }
+}
+
+/// Entries in each per-thread word cache before it is cleared (or, for keys, stops
+/// growing): about 10 MB each. Abstracts use some 10^5 distinct words.
+const FIRST_WORD_CACHE: usize = 200_000;
+const WORD_CACHE: usize = 200_000;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -222,26 +293,20 @@ impl DictionaryTagger {
         s.joins.clear();
         s.sentence_ends.clear();
         s.sentence_ends.resize(n, false);
-        // Keys of words; whether punctuation joins; where sentences end.
+        // Whether punctuation joins; where sentences end. Word keys are computed lazily
+        // (`ensure_key`): most words start no name, and the first-word cache below knows
+        // that from the raw word.
         for i in 0..n {
             let t = s.tokens[i];
-            let start = s.keys.len() as u32;
-            let mut joins = false;
-            match t.kind {
-                TokenKind::Word => {
-                    if is_possessive(text, &s.tokens, i) {
-                        joins = true;
-                    } else {
-                        s.builder.push_word(t.text(text), &mut s.keys);
-                    }
-                }
+            let joins = match t.kind {
+                TokenKind::Word => is_possessive(text, &s.tokens, i),
                 TokenKind::Punct => {
-                    joins = !t.space_before
+                    !t.space_before
                         && s.tokens.get(i + 1).is_some_and(|next| !next.space_before)
-                        && joins_words(t.text(text));
+                        && joins_words(t.text(text))
                 }
-            }
-            s.key_ranges.push((start, s.keys.len() as u32));
+            };
+            s.key_ranges.push(NO_KEY);
             s.joins.push(joins);
         }
         let mut sentence = sentences.iter().peekable();
@@ -258,31 +323,63 @@ impl DictionaryTagger {
             }
         }
 
-        // Walk the key fst from every word.
+        // Walk the key fst from every word. Where the walk stands after a first word is
+        // cached per thread: words repeat (Zipf), and most walks end within that word.
         let fst = self.lexicon.key_fst();
         s.walks.clear();
+        if s.first_words.len() > FIRST_WORD_CACHE {
+            s.first_words.clear();
+        }
         for i in 0..n {
             if s.tokens[i].kind != TokenKind::Word || s.joins[i] {
                 continue;
             }
-            let mut node = fst.root();
-            let mut out = fst::raw::Output::zero();
+            let raw = s.tokens[i].text(text);
+            let start = match s.first_words.get(raw) {
+                Some(cached) => *cached,
+                None => {
+                    let (ks, ke) = ensure_key(s, text, i);
+                    let state = if ke == ks {
+                        FirstWord::Dead
+                    } else {
+                        first_word_state(fst, &s.keys.as_bytes()[ks as usize..ke as usize])
+                    };
+                    s.first_words.insert(raw.into(), state);
+                    state
+                }
+            };
+            let (addr, value) = match start {
+                FirstWord::Dead => continue,
+                FirstWord::Final(value) => {
+                    // A complete name that no longer name continues: no walk needed.
+                    s.walks.push((i, i, value));
+                    continue;
+                }
+                FirstWord::Open(addr, value) => (addr, value),
+            };
+            let mut node = fst.node(addr);
+            let mut out = fst::raw::Output::new(value);
             let mut first = true;
             let mut j = i;
             'walk: loop {
                 let t = s.tokens[j];
-                let (ks, ke) = s.key_ranges[j];
+                let (ks, ke) = if t.kind == TokenKind::Word && !s.joins[j] && !first {
+                    ensure_key(s, text, j)
+                } else {
+                    (0, 1)
+                };
                 if t.kind == TokenKind::Word && !s.joins[j] && ke > ks {
-                    let bytes = &s.keys.as_bytes()[ks as usize..ke as usize];
-                    let sep = (!first).then_some(b' ');
-                    for &b in sep.iter().chain(bytes) {
-                        match node.find_input(b) {
-                            Some(k) => {
-                                let tr = node.transition(k);
-                                out = out.cat(tr.out);
-                                node = fst.node(tr.addr);
+                    if !first {
+                        let bytes = &s.keys.as_bytes()[ks as usize..ke as usize];
+                        for &b in std::iter::once(&b' ').chain(bytes) {
+                            match node.find_input(b) {
+                                Some(k) => {
+                                    let tr = node.transition(k);
+                                    out = out.cat(tr.out);
+                                    node = fst.node(tr.addr);
+                                }
+                                None => break 'walk,
                             }
-                            None => break 'walk,
                         }
                     }
                     first = false;
@@ -311,6 +408,7 @@ impl DictionaryTagger {
             // MeSH files as chemicals (`apoE`, `adiponectin`) and gene symbols that disease
             // vocabularies list as synonyms (`ATM`, `G6PD`, `WT1`) are genes.
             let mut gene_evidence = false;
+            let stop_rules = self.config.stoplist.rules_for(surface);
             for posting in self.lexicon.postings(value) {
                 let Some(entry) = self.lexicon.entry(posting.entry) else {
                     continue;
@@ -319,7 +417,7 @@ impl DictionaryTagger {
                 let name = self.lexicon.string(posting.name);
                 if entry.tags().contains(Tags::OBSOLETE)
                     || !posting.case.accepts(surface, name)
-                    || self.config.stoplist.stops(surface, t, ihc)
+                    || stop_rules.is_some_and(|r| StopList::applies(r, t, ihc))
                 {
                     continue;
                 }
@@ -439,7 +537,11 @@ impl DictionaryTagger {
         Some(Link {
             id: e.id().to_owned(),
             name: Some(e.name().to_owned()),
-            xrefs: e.xrefs().map(str::to_owned).collect(),
+            xrefs: if self.config.link_xrefs {
+                e.xrefs().map(str::to_owned).collect()
+            } else {
+                Vec::new()
+            },
             origin: origin.to_owned(),
             score: Some(score),
         })
@@ -624,8 +726,12 @@ impl DictionaryTagger {
                             .chain(&m.candidates)
                             .filter_map(|l| {
                                 let e = self.lexicon.find_id(&l.id)?;
+                                // Multi-word names only (the short form's own aliases
+                                // are single words), and a bounded number of them.
                                 let overlap = e
                                     .names()
+                                    .filter(|(name, _)| name.contains(' '))
+                                    .take(64)
                                     .map(|(name, _)| {
                                         word_overlap(
                                             &long_words,

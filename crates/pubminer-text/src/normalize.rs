@@ -99,24 +99,22 @@ impl KeyBuilder {
     }
 
     fn push_ascii_word(&mut self, word: &str, out: &mut String) {
-        self.piece.clear();
-        self.original.clear();
-        let mut class = Class::None;
-        for b in word.bytes() {
-            let c = if b.is_ascii_digit() {
-                Class::Digit
-            } else {
-                Class::Letter
-            };
-            if c != class && class != Class::None {
-                self.flush_piece(class, out);
+        // Pieces are runs of letters or of digits; each is copied once, lower-cased in place.
+        let bytes = word.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let digit = bytes[start].is_ascii_digit();
+            let mut end = start + 1;
+            while end < bytes.len() && bytes[end].is_ascii_digit() == digit {
+                end += 1;
             }
-            class = c;
-            self.original.push(b as char);
-            self.piece.push(b.to_ascii_lowercase() as char);
-        }
-        if class != Class::None {
-            self.flush_piece(class, out);
+            self.piece.clear();
+            self.original.clear();
+            self.piece.push_str(&word[start..end]);
+            self.original.push_str(&word[start..end]);
+            self.piece.make_ascii_lowercase();
+            self.flush_piece(if digit { Class::Digit } else { Class::Letter }, out);
+            start = end;
         }
     }
 
@@ -290,7 +288,9 @@ const GLUED_GREEK: [&str; 5] = ["alpha", "beta", "gamma", "delta", "kappa"];
 /// Where to cut `TNFalpha` (an upper-case stem of at least two letters, then a lower-case
 /// Greek name), as a byte offset into the lower-cased piece.
 fn glued_greek(original: &str) -> Option<usize> {
-    if !original.is_ascii() {
+    // Shortest case: two capitals and `beta`/`zeta`-length names; the last letter of every
+    // name in GLUED_GREEK is `a`.
+    if original.len() < 6 || !original.ends_with('a') || !original.is_ascii() {
         return None;
     }
     for greek in GLUED_GREEK {
@@ -335,6 +335,23 @@ pub fn singular(word: &str) -> &str {
 /// British → American spellings, applied to a lower-case letter piece. `None` when
 /// nothing changes. Also folds `-ie` (left by [`singular`] on `-ies`) and `-y` together.
 fn american_spelling(piece: &str) -> Option<String> {
+    // Fast path: every rule below needs one of these letter pairs.
+    let b = piece.as_bytes();
+    if b.len() < 4
+        || !b.windows(2).any(|w| {
+            matches!(
+                w,
+                [b'o', b'u']
+                    | [b'o', b'e']
+                    | [b'a', b'e']
+                    | [b'r', b'e']
+                    | [b'p', b'h']
+                    | [b'i', b'e']
+            )
+        })
+    {
+        return None;
+    }
     let mut s: Option<String> = None;
     // `therapies` → `therapie` (from `singular`) and `therapy` both end as `therapy`.
     if piece.len() > 4 && piece.ends_with("ie") {

@@ -231,29 +231,45 @@ pub fn split_sentences(text: &str) -> Vec<TextRange> {
     let mut out = Vec::new();
     let mut sentence_start: Option<usize> = None;
     let mut last_end = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((pos, ch)) = chars.next() {
-        if !ch.is_whitespace() {
-            if sentence_start.is_none() {
-                sentence_start = Some(pos);
+    let bytes = text.as_bytes();
+    // The character at byte `i` (callers only pass char boundaries).
+    let char_at = |i: usize| text.get(i..).and_then(|rest| rest.chars().next());
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        // Fast path: ASCII that is not whitespace (most of any text).
+        let b = bytes[pos];
+        let ch = if b < 0x80 {
+            if !matches!(b, 9..=13 | b' ') {
+                sentence_start.get_or_insert(pos);
+                pos += 1;
+                last_end = pos;
+                continue;
             }
-            last_end = pos + ch.len_utf8();
-            continue;
-        }
+            b as char
+        } else {
+            let Some(c) = char_at(pos) else { break };
+            if !c.is_whitespace() {
+                sentence_start.get_or_insert(pos);
+                pos += c.len_utf8();
+                last_end = pos;
+                continue;
+            }
+            c
+        };
         // A run of whitespace: count its line breaks (CRLF counts once).
         let ws_start = pos;
         let mut breaks = line_breaks(ch, None);
         let mut prev = ch;
         let mut ws_end = pos + ch.len_utf8();
-        while let Some(&(p, c)) = chars.peek() {
+        while let Some(c) = char_at(ws_end) {
             if !c.is_whitespace() {
                 break;
             }
             breaks += line_breaks(c, Some(prev));
             prev = c;
-            ws_end = p + c.len_utf8();
-            chars.next();
+            ws_end += c.len_utf8();
         }
+        pos = ws_end;
         if let Some(start) = sentence_start
             && ws_end < text.len()
             && is_boundary(text, start, ws_start, ws_end, breaks)
@@ -670,6 +686,9 @@ fn starts_with_inline_heading(after: &str) -> bool {
     let first_word_end = after
         .find(|c: char| !c.is_ascii_uppercase())
         .unwrap_or(after.len());
+    if first_word_end < 3 {
+        return false; // not an all-caps word: the common case, decided without the list
+    }
     let first_word = after.get(..first_word_end).unwrap_or_default();
     SECTION_WORDS.contains(&first_word) && heading_terminator(after) == Some(':')
 }
