@@ -150,14 +150,20 @@ impl KeyBuilder {
                 class = k;
                 this.original.push(c);
                 match c {
-                    'ß' => this.piece.push_str("ss"),
+                    'ß' | 'ẞ' => this.piece.push_str("ss"),
                     'æ' | 'Æ' => this.piece.push_str("ae"),
                     'œ' | 'Œ' => this.piece.push_str("oe"),
                     'ø' | 'Ø' => this.piece.push('o'),
                     'ı' => this.piece.push('i'),
-                    _ => this
-                        .piece
-                        .extend(c.to_lowercase().filter(|l| !is_combining(*l))),
+                    _ => {
+                        for l in c.to_lowercase().filter(|l| !is_combining(*l)) {
+                            match l {
+                                'ß' => this.piece.push_str("ss"),
+                                'ı' => this.piece.push('i'),
+                                _ => this.piece.push(l),
+                            }
+                        }
+                    }
                 }
             };
             if source.is_ascii() {
@@ -631,10 +637,15 @@ mod tests {
                 proptest::prop_assert!(a <= b && (b as usize) <= s.len());
                 proptest::prop_assert!(s.is_char_boundary(a as usize) && s.is_char_boundary(b as usize));
             }
-            // Keys are idempotent: a key is its own key.
+            // Keys are words of lower-case letters and digits separated by single spaces.
+            // (They are not idempotent: `KRAS` keeps its S as an acronym, its key `kras`
+            // would lose it as a plural; keys are always built from source text.)
             let k = KeyBuilder::new().name_key(&s);
-            let again = KeyBuilder::new().name_key(&k);
-            proptest::prop_assert_eq!(again, k);
+            proptest::prop_assert!(!k.starts_with(' ') && !k.ends_with(' ') && !k.contains("  "), "{:?}", k);
+            proptest::prop_assert!(
+                k.chars().all(|c| c == ' ' || (c.is_alphanumeric() && c.to_lowercase().eq(std::iter::once(c)))),
+                "{:?}", k
+            );
         }
     }
 }
