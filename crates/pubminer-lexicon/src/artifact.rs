@@ -103,7 +103,13 @@ impl CaseRule {
         match self {
             Self::Insensitive => true,
             Self::Symbol => {
-                if same_word_characters(surface, name) {
+                // Written exactly as the vocabulary writes a symbol-like name (`c-kit`,
+                // `p-ERK`); a plain lower-case word (`spatial`, an alias of a gene) is not
+                // enough on its own.
+                let symbol_like = name
+                    .chars()
+                    .any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-' || c == '.');
+                if symbol_like && same_word_characters(surface, name) {
                     return true;
                 }
                 let mut chars = surface.chars().filter(|c| c.is_alphanumeric());
@@ -650,7 +656,7 @@ pub fn write(
     Ok(meta)
 }
 
-/// The artifact bytes for `entries` (see [`write`]), with the completed metadata.
+/// The artifact bytes for `entries` (see [`write()`]), with the completed metadata.
 ///
 /// # Errors
 /// A lexicon too large for the format.

@@ -665,6 +665,7 @@ fn filter_names(
     let mut too_long = 0u64;
     let mut too_short = 0u64;
     let mut related = 0u64;
+    let mut numeric = 0u64;
     for c in concepts.iter_mut() {
         c.synonyms.retain(|s| {
             if s.text.chars().count() > filter.max_chars {
@@ -675,8 +676,14 @@ fn filter_names(
                 related += 1;
                 return false;
             }
-            if keys.name_key(&s.text).len() < filter.min_key_bytes {
+            let key = keys.name_key(&s.text);
+            if key.len() < filter.min_key_bytes {
                 too_short += 1;
+                return false;
+            }
+            // `52`, `3-4`: a number is never a name in running text.
+            if !key.chars().any(char::is_alphabetic) {
+                numeric += 1;
                 return false;
             }
             true
@@ -692,6 +699,7 @@ fn filter_names(
             too_short,
         ),
         ("related synonyms (drop_related)".to_owned(), related),
+        ("only digits and punctuation".to_owned(), numeric),
     ] {
         if n > 0 {
             meta.dropped_names.insert(reason, n);

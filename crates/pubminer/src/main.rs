@@ -126,6 +126,10 @@ enum Command {
         /// Do not use the built-in stop list.
         #[arg(long)]
         no_stoplist: bool,
+        /// Tag short acronyms of diseases, anatomy and cell types (`RA`, `PC`, `SV`) even where
+        /// the document does not define them (by default only defined ones are tagged).
+        #[arg(long)]
+        undefined_acronyms: bool,
         #[command(flatten)]
         lexicon: LexiconArgs,
         #[command(flatten)]
@@ -434,6 +438,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             keep_input_annotations,
             stoplist,
             no_stoplist,
+            undefined_acronyms,
             lexicon,
             input,
         } => {
@@ -464,6 +469,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 abbreviations: !no_abbreviations,
                 stoplist: stops,
                 link_xrefs: !matches!(to, ToFormat::Pubtator),
+                undefined_acronyms: *undefined_acronyms,
                 ..pubminer_ner::TaggerConfig::default()
             };
             let tagger = pubminer_ner::DictionaryTagger::new(std::sync::Arc::new(lex), config);
