@@ -297,7 +297,7 @@ fn document_text(doc: &Document) -> String {
 }
 
 /// Document-level byte offset of each passage.
-fn passage_starts(doc: &Document) -> Vec<usize> {
+pub(crate) fn passage_starts(doc: &Document) -> Vec<usize> {
     let mut starts = Vec::with_capacity(doc.passages.len());
     let mut at = 0usize;
     for passage in &doc.passages {
@@ -308,7 +308,11 @@ fn passage_starts(doc: &Document) -> Vec<usize> {
 }
 
 /// Document-level span of a mention, or `None` when its range does not fit its passage.
-fn document_span(doc: &Document, starts: &[usize], mention: &Mention) -> Option<(usize, usize)> {
+pub(crate) fn document_span(
+    doc: &Document,
+    starts: &[usize],
+    mention: &Mention,
+) -> Option<(usize, usize)> {
     let index = mention.passage as usize;
     let text = doc.passages.get(index)?.text();
     let range = mention.range.to_range();

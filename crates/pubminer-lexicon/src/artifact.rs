@@ -532,6 +532,15 @@ impl Lexicon {
         })
     }
 
+    /// The string reference of the `i`-th name of `entry` (the order of
+    /// [`EntryRef::names`]), for indexes that store names by reference.
+    #[must_use]
+    pub fn name_ref(&self, entry: u32, i: usize) -> Option<u32> {
+        let e = self.entry(entry)?;
+        let (start, count) = (e.field(2) as usize, e.field(3) as usize);
+        (i < count).then(|| self.u32_at(self.names.0 + (start + i) * NAME_LEN))
+    }
+
     /// Every entry, in index order.
     pub fn entries(&self) -> impl Iterator<Item = EntryRef<'_>> {
         (0..self.len() as u32).filter_map(|i| self.entry(i))
@@ -725,7 +734,7 @@ pub fn to_bytes(
         a.key
             .cmp(&b.key)
             .then(a.entry.cmp(&b.entry))
-            .then(a.kind.code().cmp(&b.kind.code()))
+            .then(a.kind.rank().cmp(&b.kind.rank()))
     });
     keyed.dedup_by(|b, a| a.key == b.key && a.entry == b.entry && a.name == b.name);
     let mut posting_bytes = Vec::with_capacity(keyed.len() * POSTING_LEN);

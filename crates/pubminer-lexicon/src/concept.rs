@@ -117,6 +117,10 @@ pub enum SynonymKind {
     Abbreviation,
     /// A related, broader or narrower synonym (OBO `RELATED`/`BROAD`/`NARROW`).
     Related,
+    /// A name whose sense is confirmed by curation: the majority sense of the name in an
+    /// annotated training corpus (`lexicon build --tune-on`), or a curated list such as the
+    /// IHC marker lexicon. Ranked above every vocabulary kind when a name is ambiguous.
+    Curated,
 }
 
 impl SynonymKind {
@@ -131,6 +135,7 @@ impl SynonymKind {
             Self::PreviousSymbol => 4,
             Self::Abbreviation => 5,
             Self::Related => 6,
+            Self::Curated => 7,
         }
     }
 
@@ -145,8 +150,19 @@ impl SynonymKind {
             4 => Self::PreviousSymbol,
             5 => Self::Abbreviation,
             6 => Self::Related,
+            7 => Self::Curated,
             _ => return None,
         })
+    }
+
+    /// Strength of the kind when one name has several (lower is stronger): curated first,
+    /// then the preferred name, then the vocabulary's order.
+    #[must_use]
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Curated => 0,
+            other => other.code() + 1,
+        }
     }
 
     /// True for symbol-like kinds whose case carries meaning.
@@ -311,6 +327,38 @@ pub fn normalize_curie(raw: &str) -> Option<String> {
     Some(format!("{prefix}:{local}"))
 }
 
+/// The lexicon ids a corpus identifier may stand for: `D003920` → `MESH:D003920`,
+/// `7157` (a gene) → `NCBIGene:7157`, `9606` (a species) → `NCBITaxon:9606`,
+/// `OMIM:123` as it is. Composite (`D1|D2`) and NIL (`-1`) identifiers give nothing.
+#[must_use]
+pub fn corpus_ids(identifier: &str, t: EntityType) -> Vec<String> {
+    let identifier = identifier.trim();
+    if identifier.is_empty() || identifier == "-1" || identifier.contains(['|', ',', ';', '+']) {
+        return Vec::new();
+    }
+    // `4524(Tax:9606)`: a gene id with its species.
+    let identifier = identifier.split('(').next().unwrap_or(identifier);
+    if identifier.contains(':') {
+        return normalize_curie(identifier).into_iter().collect();
+    }
+    let digits = identifier.bytes().all(|b| b.is_ascii_digit());
+    let mesh_like = identifier.len() > 1
+        && matches!(identifier.as_bytes()[0], b'D' | b'C')
+        && identifier[1..].bytes().all(|b| b.is_ascii_digit());
+    if mesh_like {
+        vec![format!("MESH:{identifier}")]
+    } else if digits {
+        match t {
+            EntityType::Gene => vec![format!("NCBIGene:{identifier}")],
+            EntityType::Species => vec![format!("NCBITaxon:{identifier}")],
+            EntityType::Disease => vec![format!("OMIM:{identifier}")],
+            _ => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,12 +387,33 @@ mod tests {
     }
 
     #[test]
+    fn corpus_identifiers() {
+        assert_eq!(corpus_ids("D003920", EntityType::Disease), ["MESH:D003920"]);
+        assert_eq!(corpus_ids("7157", EntityType::Gene), ["NCBIGene:7157"]);
+        assert_eq!(
+            corpus_ids("4524(Tax:9606)", EntityType::Gene),
+            ["NCBIGene:4524"]
+        );
+        assert_eq!(corpus_ids("9606", EntityType::Species), ["NCBITaxon:9606"]);
+        assert_eq!(
+            corpus_ids("OMIM:613097", EntityType::Disease),
+            ["OMIM:613097"]
+        );
+        assert_eq!(
+            corpus_ids("MESH:D003920", EntityType::Disease),
+            ["MESH:D003920"]
+        );
+        assert!(corpus_ids("D1|D2", EntityType::Disease).is_empty());
+        assert!(corpus_ids("-1", EntityType::Chemical).is_empty());
+    }
+
+    #[test]
     fn codes_round_trip() {
         for t in EntityType::ALL {
             assert_eq!(EntityType::from_code(t.code()), Some(t));
             assert_eq!(EntityType::from_name(t.name()), Some(t));
         }
-        for c in 0..7 {
+        for c in 0..8 {
             assert_eq!(SynonymKind::from_code(c).unwrap().code(), c);
         }
     }

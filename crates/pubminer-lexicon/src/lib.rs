@@ -16,6 +16,6 @@ pub mod sources;
 
 pub use artifact::{CaseRule, EntryRef, Lexicon, Posting};
 pub use build::{BuildConfig, BuildReport, Extra, build, build_with};
-pub use concept::{Concept, EntityType, Synonym, SynonymKind, Tags, normalize_curie};
+pub use concept::{Concept, EntityType, Synonym, SynonymKind, Tags, corpus_ids, normalize_curie};
 pub use error::{LexiconError, Result};
 pub use merge::{Entry, MergeOptions, MergeStats};

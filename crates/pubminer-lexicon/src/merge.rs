@@ -274,6 +274,22 @@ pub fn merge(
             if !key.is_empty() {
                 by_key.entry((node.entity_type, key)).or_default().push(n);
             }
+            // HGNC names a gene by its symbol; its approved name is an Exact synonym. Gene
+            // products that MeSH types as genes (`Nicotinamide N-Methyltransferase`) have that
+            // as their preferred name, so it must be comparable too.
+            if node.entity_type == EntityType::Gene && node.id.starts_with("HGNC:") {
+                for s in &concepts[k].synonyms {
+                    if s.kind == SynonymKind::Exact {
+                        let key = key_of(&s.text);
+                        if !key.is_empty() {
+                            let list = by_key.entry((node.entity_type, key)).or_default();
+                            if !list.contains(&n) {
+                                list.push(n);
+                            }
+                        }
+                    }
+                }
+            }
         }
         for group in by_key.values() {
             for &other in &group[1..] {
@@ -345,7 +361,7 @@ pub fn merge(
             }
             match seen.get(text) {
                 Some(&i) => {
-                    if kind.code() < names[i].1.code() {
+                    if kind.rank() < names[i].1.rank() {
                         names[i].1 = kind;
                     }
                 }

@@ -195,6 +195,7 @@ fn kind_score(kind: SynonymKind) -> f32 {
         SynonymKind::AliasSymbol => 0.8,
         SynonymKind::PreviousSymbol => 0.7,
         SynonymKind::Related => 0.6,
+        SynonymKind::Curated => 0.97,
     }
 }
 

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use pubminer_core::Document;
-use pubminer_lexicon::{Concept, EntityType, SynonymKind, normalize_curie};
+use pubminer_lexicon::{Concept, EntityType, SynonymKind, corpus_ids};
 
 use crate::tagger::DictionaryTagger;
 
@@ -54,38 +54,6 @@ pub struct Tuning {
     pub unresolved: BTreeMap<String, u64>,
 }
 
-/// The lexicon ids a corpus identifier may stand for: `D003920` → `MESH:D003920`,
-/// `7157` (a gene) → `NCBIGene:7157`, `9606` (a species) → `NCBITaxon:9606`,
-/// `OMIM:123` as it is. Composite (`D1|D2`) and NIL (`-1`) identifiers give nothing.
-#[must_use]
-pub fn corpus_ids(identifier: &str, t: EntityType) -> Vec<String> {
-    let identifier = identifier.trim();
-    if identifier.is_empty() || identifier == "-1" || identifier.contains(['|', ',', ';', '+']) {
-        return Vec::new();
-    }
-    // `4524(Tax:9606)`: a gene id with its species.
-    let identifier = identifier.split('(').next().unwrap_or(identifier);
-    if identifier.contains(':') {
-        return normalize_curie(identifier).into_iter().collect();
-    }
-    let digits = identifier.bytes().all(|b| b.is_ascii_digit());
-    let mesh_like = identifier.len() > 1
-        && matches!(identifier.as_bytes()[0], b'D' | b'C')
-        && identifier[1..].bytes().all(|b| b.is_ascii_digit());
-    if mesh_like {
-        vec![format!("MESH:{identifier}")]
-    } else if digits {
-        match t {
-            EntityType::Gene => vec![format!("NCBIGene:{identifier}")],
-            EntityType::Species => vec![format!("NCBITaxon:{identifier}")],
-            EntityType::Disease => vec![format!("OMIM:{identifier}")],
-            _ => Vec::new(),
-        }
-    } else {
-        Vec::new()
-    }
-}
-
 /// Learns names from gold `documents`: every mention whose identifier resolves to an entry
 /// of `lexicon` with a compatible type becomes a name of that entry. `type_of` maps a corpus
 /// type name (`SpecificDisease`, `GeneOrGeneProduct`...) to an entity type, or `None` to
@@ -97,7 +65,8 @@ pub fn learn_names(
     type_of: &dyn Fn(&str) -> Option<EntityType>,
 ) -> Tuning {
     let mut tuning = Tuning::default();
-    let mut names: HashMap<(String, EntityType), HashSet<String>> = HashMap::new();
+    // (entry id, type) → mention text → count
+    let mut names: HashMap<(String, EntityType), HashMap<String, u32>> = HashMap::new();
     let unresolved = |reason: &str, tuning: &mut Tuning| {
         *tuning.unresolved.entry(reason.to_owned()).or_default() += 1;
     };
@@ -126,26 +95,48 @@ pub fn learn_names(
             });
             match entry {
                 Some(e) => {
-                    names
+                    *names
                         .entry((e.id().to_owned(), e.entity_type()))
                         .or_default()
-                        .insert(m.text.clone());
+                        .entry(m.text.clone())
+                        .or_default() += 1;
                 }
                 None => unresolved("id not in the lexicon", &mut tuning),
             }
         }
     }
+    // A name is curated for the entry annotators gave it most often (`hepatitis` is drug-
+    // induced liver injury in BC5CDR far more often than viral hepatitis); other senses get
+    // the name as a plain synonym.
+    let mut keys = pubminer_text::normalize::KeyBuilder::new();
+    let mut by_key: HashMap<(String, EntityType), HashMap<String, u32>> = HashMap::new();
+    for ((id, t), texts) in &names {
+        for (text, n) in texts {
+            *by_key
+                .entry((keys.name_key(text), *t))
+                .or_default()
+                .entry(id.clone())
+                .or_default() += n;
+        }
+    }
     let mut sorted: Vec<_> = names.into_iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     for ((id, t), texts) in sorted {
-        let mut texts: Vec<String> = texts.into_iter().collect();
+        let mut texts: Vec<String> = texts.into_keys().collect();
         texts.sort();
-        let mut c = Concept::new(id, texts[0].clone(), t, "corpus");
-        for text in &texts[1..] {
-            c.synonyms.push(pubminer_lexicon::Synonym::new(
-                text.clone(),
-                SynonymKind::Exact,
-            ));
+        let mut c = Concept::new(id.clone(), texts[0].clone(), t, "corpus");
+        for text in &texts {
+            let majority = by_key.get(&(keys.name_key(text), t)).is_some_and(|senses| {
+                let best = senses.values().copied().max().unwrap_or(0);
+                senses.get(&id).copied().unwrap_or(0) == best
+            });
+            let kind = if majority {
+                SynonymKind::Curated
+            } else {
+                SynonymKind::Exact
+            };
+            c.synonyms
+                .push(pubminer_lexicon::Synonym::new(text.clone(), kind));
         }
         tuning.names.push(c);
     }
@@ -230,26 +221,4 @@ fn compatible(entry: EntityType, gold: EntityType) -> bool {
         (entry, gold),
         (EntityType::CellType, EntityType::Anatomy) | (EntityType::CellLine, EntityType::CellType)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn corpus_identifiers() {
-        assert_eq!(corpus_ids("D003920", EntityType::Disease), ["MESH:D003920"]);
-        assert_eq!(corpus_ids("7157", EntityType::Gene), ["NCBIGene:7157"]);
-        assert_eq!(
-            corpus_ids("4524(Tax:9606)", EntityType::Gene),
-            ["NCBIGene:4524"]
-        );
-        assert_eq!(corpus_ids("9606", EntityType::Species), ["NCBITaxon:9606"]);
-        assert_eq!(
-            corpus_ids("OMIM:613097", EntityType::Disease),
-            ["OMIM:613097"]
-        );
-        assert!(corpus_ids("D1|D2", EntityType::Disease).is_empty());
-        assert!(corpus_ids("-1", EntityType::Chemical).is_empty());
-    }
 }

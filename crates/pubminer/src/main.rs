@@ -135,6 +135,72 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Link the mentions of any input to concepts through the cascade: exact and
+    /// normalised names, composites, character 3-gram TF-IDF, optional dense encoder and
+    /// cross-encoder; NIL below the thresholds, ranked candidates kept.
+    #[command(
+        after_help = "Mention types are read through the same corpus type mapping as `eval ner` (SpecificDisease,\nChemical, GeneOrGeneProduct...).\n\nExamples:\n  pubminer link CDR_DevelopmentSet.PubTator.txt --to jsonl -o linked.jsonl\n  pubminer link mentions.jsonl --encoder ~/models/SapBERT --to jsonl -o linked.jsonl"
+    )]
+    Link {
+        /// Input files with mentions (`-` for standard input).
+        #[arg(required = true, value_name = "IN")]
+        inputs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum)]
+        to: ToFormat,
+        /// Output file.
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// Entity types to link [default: Gene, Disease, Chemical, Anatomy, CellType, Species].
+        #[arg(long, value_delimiter = ',', value_parser = parse_entity_type)]
+        types: Vec<pubminer_lexicon::EntityType>,
+        /// Keep mentions that already have links (default: relink every mention).
+        #[arg(long)]
+        only_unlinked: bool,
+        /// TF-IDF cosine below which a mention is NIL.
+        #[arg(long, default_value_t = 0.5, value_name = "X")]
+        tfidf_threshold: f32,
+        /// Bi-encoder cosine below which a mention is NIL.
+        #[arg(long, default_value_t = 0.75, value_name = "X")]
+        dense_threshold: f32,
+        /// Candidates kept per mention.
+        #[arg(long, default_value_t = 5, value_name = "K")]
+        top_k: usize,
+        /// Link only to concepts with an id in these namespaces (comma-separated, e.g.
+        /// `MESH,OMIM` for MeSH/MEDIC-coded corpora).
+        #[arg(long, value_delimiter = ',', value_name = "PREFIX")]
+        namespaces: Vec<String>,
+        /// A BERT bi-encoder model directory (SapBERT, PubMedBERT, MiniLM) for the dense stage.
+        #[arg(long, value_name = "DIR")]
+        encoder: Option<PathBuf>,
+        /// A BERT sequence-classification model directory for the rerank stage.
+        #[arg(long, value_name = "DIR")]
+        cross_encoder: Option<PathBuf>,
+        /// Corpus type name overrides (`Corpus=Ours`).
+        #[arg(long = "map", value_name = "CORPUS=OURS", value_parser = commands::eval::parse_map)]
+        map: Vec<String>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Embed texts (one per line) with a BERT encoder model directory, natively (candle).
+    ///
+    /// Writes little-endian f32 vectors, row-major, to OUT (`-o -` discards them, for
+    /// timing), and prints the shape. The same encoder serves `link --encoder`.
+    Embed {
+        /// A file of texts, one per line.
+        input: PathBuf,
+        /// The model directory (config.json, tokenizer.json, model.safetensors).
+        #[arg(long, value_name = "DIR")]
+        encoder: PathBuf,
+        /// Texts per forward pass (after sorting by length).
+        #[arg(long, default_value_t = 64)]
+        batch: usize,
+        /// Output file of f32 vectors (`-` to discard).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+    },
     /// Build, inspect and query the compiled lexicon.
     Lexicon {
         #[command(subcommand)]
@@ -170,6 +236,31 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum EvalCommand {
+    /// Entity linking: accuracy@1/@5 with gold mentions, and end-to-end (document,
+    /// concept) P/R/F1.
+    ///
+    /// A gold id matches a predicted link when it is the link's id or one of its xrefs, so
+    /// MeSH ids (`D003920`), MEDIC/OMIM ids and NCBI Gene ids (through HGNC's `NCBIGene:`
+    /// xrefs) are all scored against pubminer's canonical ids.
+    #[command(
+        after_help = "Example:\n  pubminer link CDR_DevelopmentSet.PubTator.txt --to jsonl -o linked.jsonl\n  pubminer eval link --gold CDR_DevelopmentSet.PubTator.txt --pred linked.jsonl"
+    )]
+    Link {
+        /// Gold files.
+        #[arg(long, required = true, num_args = 1.., value_name = "GOLD")]
+        gold: Vec<PathBuf>,
+        /// Prediction files.
+        #[arg(long, required = true, num_args = 1.., value_name = "PRED")]
+        pred: Vec<PathBuf>,
+        /// Corpus type name overrides (`Corpus=Ours`).
+        #[arg(long = "map", value_name = "CORPUS=OURS", value_parser = commands::eval::parse_map)]
+        map: Vec<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Named-entity recognition: precision, recall and F1 per type, strict and overlapping.
     ///
     /// Documents are paired by id; mentions are compared by canonical type and byte span in
@@ -492,6 +583,123 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
             summary
         }
+        Command::Link {
+            inputs,
+            to,
+            output,
+            types,
+            only_unlinked,
+            tfidf_threshold,
+            dense_threshold,
+            top_k,
+            namespaces,
+            encoder,
+            cross_encoder,
+            map,
+            lexicon,
+            input,
+        } => {
+            let lex = std::sync::Arc::new(paths::open_lexicon(
+                lexicon.lexicon.as_deref(),
+                lexicon.vocab.as_deref(),
+                cli.quiet,
+            )?);
+            let types = if types.is_empty() {
+                use pubminer_lexicon::EntityType as T;
+                vec![
+                    T::Gene,
+                    T::Disease,
+                    T::Chemical,
+                    T::Anatomy,
+                    T::CellType,
+                    T::Species,
+                ]
+            } else {
+                types.clone()
+            };
+            let config = pubminer_link::LinkerConfig {
+                top_k: *top_k,
+                tfidf_threshold: *tfidf_threshold,
+                dense_threshold: *dense_threshold,
+                namespaces: (!namespaces.is_empty()).then(|| namespaces.clone()),
+                ..pubminer_link::LinkerConfig::default()
+            };
+            let models = commands::link::ModelArgs {
+                encoder: encoder.clone(),
+                cross_encoder: cross_encoder.clone(),
+            };
+            let lexicon_path = lexicon
+                .lexicon
+                .clone()
+                .unwrap_or_else(paths::default_lexicon);
+            let linker = commands::link::build_linker(
+                lex,
+                &lexicon_path,
+                &types,
+                config,
+                &models,
+                cli.quiet,
+            )?;
+            let (summary, report) = commands::link::run(
+                inputs,
+                output,
+                to.format(),
+                &linker,
+                *only_unlinked,
+                map,
+                &input.read_options(),
+                &options,
+            )?;
+            if !cli.quiet {
+                let parts: Vec<String> = report
+                    .outcomes
+                    .iter()
+                    .map(|(k, n)| format!("{n} {k}"))
+                    .collect();
+                eprintln!("mentions linked by stage: {}", parts.join(", "));
+                if let Some(note) =
+                    commands::convert::describe_omissions(&report.encode, to.format())
+                {
+                    eprintln!("{note}");
+                }
+            }
+            summary
+        }
+        Command::Embed {
+            input,
+            encoder,
+            batch,
+            output,
+        } => {
+            let text = std::fs::read_to_string(input)
+                .with_context(|| format!("cannot read {}", input.display()))?;
+            let texts: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            let started = std::time::Instant::now();
+            let model = pubminer_ml::BertEncoder::load(
+                encoder,
+                &pubminer_ml::EncoderOptions {
+                    batch_size: Some(*batch),
+                    ..pubminer_ml::EncoderOptions::default()
+                },
+            )
+            .with_context(|| format!("loading {}", encoder.display()))?;
+            let loaded = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            let vectors = model.embed(&texts)?;
+            let seconds = started.elapsed().as_secs_f64();
+            if output.as_os_str() != "-" {
+                let bytes: Vec<u8> = vectors.iter().flat_map(|v| v.to_le_bytes()).collect();
+                std::fs::write(output, bytes)
+                    .with_context(|| format!("cannot write {}", output.display()))?;
+            }
+            println!(
+                "{} texts x {} dims in {seconds:.2}s ({:.0} texts/s; model loaded in {loaded:.2}s)",
+                texts.len(),
+                model.dim(),
+                texts.len() as f64 / seconds.max(1e-9)
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Lexicon { command } => {
             match command {
                 LexiconCommand::Build {
@@ -574,6 +782,27 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             };
             print!("{}", commands::setup::run(&args)?);
             return Ok(ExitCode::SUCCESS);
+        }
+        Command::Eval {
+            command:
+                EvalCommand::Link {
+                    gold,
+                    pred,
+                    map,
+                    json,
+                    input,
+                },
+        } => {
+            let args = commands::eval::NerArgs {
+                gold,
+                pred,
+                gold_options: input.read_options(),
+                pred_options: input.read_options(),
+                map,
+                json: *json,
+                quiet: cli.quiet,
+            };
+            commands::eval::run_link(&args, &options)?
         }
         Command::Eval {
             command:

@@ -362,3 +362,77 @@ fn annotate_pubmed_xml_to_pubtator_with_concept_ids() {
 fn stderr_mentions(err: &str) -> bool {
     err.contains("mention(s)")
 }
+
+#[test]
+fn link_gold_mentions_and_score_them() {
+    let home = tempfile::tempdir().unwrap();
+    let vocab = tempfile::tempdir().unwrap();
+    shared_layout(vocab.path());
+    let lexicon = home.path().join("lex.pmlex");
+    let (code, _, err) = run(pubminer(home.path())
+        .args(["lexicon", "build", "-q", "--vocab"])
+        .arg(vocab.path())
+        .arg("-o")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    // Gold mentions: an exact name, a misspelt one (TF-IDF), a gene by NCBI Gene id, and a
+    // string that is nothing (NIL).
+    let title = "TTF-1 in lung adenocarcinoma and lung adenocarcinomma qqqzzz.";
+    let span = |s: &str| {
+        let start = title.find(s).unwrap();
+        (start, start + s.len())
+    };
+    let mut gold = format!("9|t|{title}\n9|a|\n");
+    for (text, t, id) in [
+        ("TTF-1", "Gene", "7080"),
+        ("lung adenocarcinoma", "Disease", "DOID:3910"),
+        // Near-equal candidates are ordered by the type's preferred vocabulary: MeSH first.
+        ("lung adenocarcinomma", "Disease", "MESH:D000077192"),
+        ("qqqzzz", "Disease", "-1"),
+    ] {
+        let (s, e) = span(text);
+        gold.push_str(&format!("9\t{s}\t{e}\t{text}\t{t}\t{id}\n"));
+    }
+    gold.push('\n');
+    let gold_path = home.path().join("gold.pubtator");
+    std::fs::write(&gold_path, gold).unwrap();
+    let pred = home.path().join("linked.jsonl");
+    let (code, _, err) = run(pubminer(home.path())
+        .arg("link")
+        .arg(&gold_path)
+        .args(["--to", "jsonl", "--types", "Gene,Disease", "-o"])
+        .arg(&pred)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("mentions linked by stage"), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&pred)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let mentions = doc["mentions"].as_array().unwrap();
+    let by_text = |t: &str| mentions.iter().find(|m| m["text"] == t).unwrap();
+    assert_eq!(by_text("TTF-1")["links"][0]["id"], "HGNC:11825");
+    assert_eq!(by_text("TTF-1")["links"][0]["origin"], "link.exact/v1");
+    assert_eq!(
+        by_text("lung adenocarcinomma")["links"][0]["origin"],
+        "link.tfidf/v1"
+    );
+    assert_eq!(by_text("qqqzzz")["nil"], true);
+
+    let (code, out, err) = run(pubminer(home.path())
+        .args(["eval", "link", "--json", "--gold"])
+        .arg(&gold_path)
+        .arg("--pred")
+        .arg(&pred));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["accuracy"]["Gene"]["acc_at_1"], 1.0, "{out}");
+    assert_eq!(report["accuracy"]["Disease"]["mentions"], 2, "{out}");
+    assert_eq!(report["accuracy"]["Disease"]["acc_at_1"], 1.0, "{out}");
+    assert_eq!(report["gold_without_id"]["Disease"], 1, "{out}");
+}

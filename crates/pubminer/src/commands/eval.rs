@@ -186,3 +186,31 @@ pub fn run_ner(args: &NerArgs<'_>, options: &RunOptions) -> Result<(NerReport, R
     }
     Ok((report, combine(&gold_summary, &pred_summary)))
 }
+
+/// Reads gold and predictions and prints the linking scores (accuracy with gold mentions,
+/// end-to-end document-level P/R/F1). Returns the combined reading summary.
+///
+/// # Errors
+/// Unreadable input (per the error policy) or a bad `--map`.
+pub fn run_link(args: &NerArgs<'_>, options: &RunOptions) -> Result<RunSummary> {
+    let mapping = TypeMapping::with_overrides(args.map)?;
+    let (gold, gold_summary) = read(args.gold, &args.gold_options, options)?;
+    let (pred, pred_summary) = read(args.pred, &args.pred_options, options)?;
+    if gold_summary.is_partial() {
+        eprintln!(
+            "WARNING: {} gold record(s) could not be read; these scores are NOT a complete evaluation",
+            gold_summary.skipped_total()
+        );
+    }
+    let report = pubminer_eval::link::evaluate(&gold, &pred, &mapping);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+    }
+    if !args.quiet {
+        eprintln!("gold: {}", gold_summary.describe());
+        eprintln!("pred: {}", pred_summary.describe());
+    }
+    Ok(combine(&gold_summary, &pred_summary))
+}

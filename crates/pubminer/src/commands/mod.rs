@@ -4,5 +4,6 @@ pub mod annotate;
 pub mod convert;
 pub mod eval;
 pub mod lexicon;
+pub mod link;
 pub mod setup;
 pub mod stats;

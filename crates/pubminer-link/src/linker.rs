@@ -1,0 +1,665 @@
+//! The cascade.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pubminer_core::{Document, Link};
+use pubminer_lexicon::{EntityType, Lexicon, SynonymKind, Tags};
+use pubminer_text::normalize::KeyBuilder;
+
+use crate::dense::{DenseIndex, Embedder};
+use crate::tfidf::{Scored, TfidfIndex};
+
+/// Scores (mention, candidate name) pairs; implemented by `pubminer-ml`'s cross-encoder.
+pub trait Reranker: Send + Sync {
+    /// One score in [0, 1] per pair.
+    ///
+    /// # Errors
+    /// A description of the model failure.
+    fn score(&self, pairs: &[(&str, &str)]) -> Result<Vec<f32>, String>;
+}
+
+/// Which stage made a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// Exact normalised name (or abbreviation long form).
+    Exact,
+    /// Every part of a coordination linked exactly.
+    Composite,
+    /// Character 3-gram TF-IDF.
+    Tfidf,
+    /// Bi-encoder nearest name.
+    Dense,
+    /// Cross-encoder rerank.
+    Rerank,
+}
+
+impl Stage {
+    /// The origin written on links.
+    #[must_use]
+    pub fn origin(self) -> &'static str {
+        match self {
+            Self::Exact => "link.exact/v1",
+            Self::Composite => "link.composite/v1",
+            Self::Tfidf => "link.tfidf/v1",
+            Self::Dense => "link.dense/v1",
+            Self::Rerank => "link.rerank/v1",
+        }
+    }
+}
+
+/// Thresholds and sizes.
+#[derive(Clone, Debug)]
+pub struct LinkerConfig {
+    /// Candidates kept per mention.
+    pub top_k: usize,
+    /// TF-IDF cosine below which a mention is NIL (unless a later stage links it).
+    pub tfidf_threshold: f32,
+    /// Bi-encoder cosine below which a mention is NIL.
+    pub dense_threshold: f32,
+    /// Cross-encoder score below which a mention is NIL.
+    pub rerank_threshold: f32,
+    /// Query the abbreviation long form too.
+    pub use_long_form: bool,
+    /// Link only to concepts with an id (canonical or xref) in these namespaces, e.g.
+    /// `MESH` for a MeSH-coded corpus (`None`: any).
+    pub namespaces: Option<Vec<String>>,
+}
+
+impl Default for LinkerConfig {
+    fn default() -> Self {
+        Self {
+            top_k: 5,
+            tfidf_threshold: 0.5,
+            dense_threshold: 0.75,
+            rerank_threshold: 0.5,
+            use_long_form: true,
+            namespaces: None,
+        }
+    }
+}
+
+/// The result of linking one mention.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Linked {
+    /// The concepts (one, or one per part of a composite).
+    pub links: Vec<Link>,
+    /// Ranked candidates with scores (including the chosen one), best first.
+    pub candidates: Vec<Link>,
+    /// No candidate passed its stage's threshold.
+    pub nil: bool,
+}
+
+/// A candidate entry with its score and stage.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    entry: u32,
+    score: f32,
+    stage: Stage,
+    name: u32,
+}
+
+/// Links mention texts to lexicon entries through the cascade.
+pub struct Linker {
+    lexicon: Arc<Lexicon>,
+    config: LinkerConfig,
+    tfidf: HashMap<EntityType, TfidfIndex>,
+    dense: Option<(Arc<dyn Embedder>, HashMap<EntityType, DenseIndex>)>,
+    reranker: Option<Arc<dyn Reranker>>,
+    /// Per type, id prefixes in order of preference (the lexicon's merge order).
+    priorities: HashMap<EntityType, Vec<String>>,
+}
+
+impl std::fmt::Debug for Linker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Linker")
+            .field("config", &self.config)
+            .field("tfidf", &self.tfidf.keys().collect::<Vec<_>>())
+            .field("dense", &self.dense.is_some())
+            .field("reranker", &self.reranker.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn kind_score(kind: SynonymKind) -> f32 {
+    match kind {
+        SynonymKind::Curated => 1.05,
+        SynonymKind::Preferred | SynonymKind::Symbol => 1.0,
+        SynonymKind::Exact => 0.99,
+        SynonymKind::Abbreviation => 0.97,
+        SynonymKind::AliasSymbol => 0.95,
+        SynonymKind::PreviousSymbol => 0.9,
+        SynonymKind::Related => 0.85,
+    }
+}
+
+impl Linker {
+    /// A linker over `lexicon` with TF-IDF indexes for `types` (built here; a few seconds for
+    /// the default lexicon's chemicals).
+    #[must_use]
+    pub fn new(lexicon: Arc<Lexicon>, types: &[EntityType], config: LinkerConfig) -> Self {
+        let tfidf = types
+            .iter()
+            .map(|&t| (t, TfidfIndex::build(&lexicon, Some(&[t]))))
+            .collect();
+        Self {
+            lexicon,
+            config,
+            tfidf,
+            dense: None,
+            reranker: None,
+            priorities: pubminer_lexicon::MergeOptions::default().canonical,
+        }
+    }
+
+    /// Adds the dense stage: an embedder and its name vectors per type.
+    #[must_use]
+    pub fn with_dense(
+        mut self,
+        embedder: Arc<dyn Embedder>,
+        indexes: HashMap<EntityType, DenseIndex>,
+    ) -> Self {
+        self.dense = Some((embedder, indexes));
+        self
+    }
+
+    /// Adds the rerank stage.
+    #[must_use]
+    pub fn with_reranker(mut self, reranker: Arc<dyn Reranker>) -> Self {
+        self.reranker = Some(reranker);
+        self
+    }
+
+    /// The lexicon.
+    #[must_use]
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &LinkerConfig {
+        &self.config
+    }
+
+    fn make_link(&self, c: &Candidate) -> Option<Link> {
+        let e = self.lexicon.entry(c.entry)?;
+        Some(Link {
+            id: e.id().to_owned(),
+            name: Some(e.name().to_owned()),
+            xrefs: e.xrefs().map(str::to_owned).collect(),
+            origin: c.stage.origin().to_owned(),
+            // Ranking bonuses can lift exact scores a hair above 1.
+            score: Some(c.score.min(1.0)),
+        })
+    }
+
+    /// Entries whose name has exactly this key, of type `t`, best first.
+    fn exact(&self, text: &str, t: EntityType, keys: &mut KeyBuilder) -> Vec<Candidate> {
+        let key = keys.name_key(text);
+        let mut out: Vec<Candidate> = Vec::new();
+        for p in self.lexicon.lookup_key(&key) {
+            let Some(e) = self.lexicon.entry(p.entry) else {
+                continue;
+            };
+            if e.entity_type() != t
+                || e.tags().contains(Tags::OBSOLETE)
+                || !self.in_namespaces(p.entry)
+            {
+                continue;
+            }
+            let name = self.lexicon.string(p.name);
+            let mut score = kind_score(p.kind);
+            if p.case == pubminer_lexicon::CaseRule::Symbol {
+                // For symbols the spelling decides before the kind (as in the tagger):
+                // `TTF-1` written exactly as NKX2-1's alias beats the symbol `TTF1`.
+                let penalty = (1.05 - score).max(0.0) / 5.0;
+                score = if name == text {
+                    1.04 - penalty
+                } else if name.eq_ignore_ascii_case(text) {
+                    0.97 - penalty
+                } else {
+                    0.9 - penalty
+                };
+            }
+            if !p.case.accepts(text, name) {
+                score *= 0.9;
+            }
+            // Among equally good names: the type's preferred vocabulary first (MeSH for
+            // diseases and chemicals, HGNC for genes: vocabularies that did not merge, such as
+            // MONDO's xref-less export, come last), MeSH descriptors before supplementary
+            // records, then a name written exactly as in the text.
+            score += self.prefix_bonus(t, e.id());
+            if e.id().starts_with("MESH:D") {
+                score += 0.002;
+            }
+            if name == text {
+                score += 0.001;
+            }
+            match out.iter_mut().find(|c| c.entry == p.entry) {
+                Some(c) if c.score >= score => {}
+                Some(c) => {
+                    c.score = score;
+                    c.name = p.name;
+                }
+                None => out.push(Candidate {
+                    entry: p.entry,
+                    score,
+                    stage: Stage::Exact,
+                    name: p.name,
+                }),
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        out
+    }
+
+    /// True when `entry` is in one of the configured namespaces (or none are configured).
+    fn in_namespaces(&self, entry: u32) -> bool {
+        let Some(spaces) = &self.config.namespaces else {
+            return true;
+        };
+        let Some(e) = self.lexicon.entry(entry) else {
+            return false;
+        };
+        let has = |id: &str| {
+            let prefix = id.split_once(':').map_or("", |(p, _)| p);
+            spaces.iter().any(|s| s == prefix)
+        };
+        has(e.id()) || e.xrefs().any(has)
+    }
+
+    /// A small bonus by the position of the id's prefix in the type's canonical order.
+    fn prefix_bonus(&self, t: EntityType, id: &str) -> f32 {
+        let prefix = id.split_once(':').map_or("", |(p, _)| p);
+        self.priorities
+            .get(&t)
+            .and_then(|list| list.iter().position(|p| p == prefix))
+            .map_or(0.0, |i| 0.01 * (1.0 - i as f32 / 16.0).max(0.1))
+    }
+
+    /// TF-IDF top-k within the configured namespaces; equal scores are ordered by the type's
+    /// preferred vocabulary (MeSH before DOID for diseases...).
+    fn tfidf_search(&self, index: &TfidfIndex, key: &str, t: EntityType) -> Vec<Scored> {
+        let k = self.config.top_k;
+        let mut hits = index.search_key(key, k * 4);
+        hits.retain(|h| self.in_namespaces(h.entry));
+        if self.config.namespaces.is_some() && hits.len() < k {
+            hits = index.search_key(key, k * 40);
+            hits.retain(|h| self.in_namespaces(h.entry));
+        }
+        let rank = |h: &Scored| {
+            let bonus = self
+                .lexicon
+                .entry(h.entry)
+                .map_or(0.0, |e| self.prefix_bonus(t, e.id()));
+            h.score + bonus * 0.1
+        };
+        hits.sort_by(|a, b| rank(b).total_cmp(&rank(a)).then(a.entry.cmp(&b.entry)));
+        hits.truncate(k);
+        hits
+    }
+
+    /// `breast and ovarian cancer` → [`breast cancer`, `ovarian cancer`].
+    fn coordination_parts(text: &str) -> Option<Vec<String>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let conj = words
+            .iter()
+            .position(|w| matches!(*w, "and" | "or" | "and/or" | "&"))?;
+        if conj == 0 || conj + 1 >= words.len() {
+            return None;
+        }
+        let left = words[..conj]
+            .join(" ")
+            .trim_end_matches([',', '-'])
+            .to_owned();
+        let right = &words[conj + 1..];
+        if right.len() < 2 || left.is_empty() {
+            return None;
+        }
+        let head = right[1..].join(" ");
+        let mut parts = Vec::new();
+        for l in left.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            parts.push(format!("{l} {head}"));
+        }
+        parts.push(right.join(" "));
+        Some(parts)
+    }
+
+    /// Links one mention.
+    #[must_use]
+    pub fn link(&self, text: &str, t: EntityType, long_form: Option<&str>) -> Linked {
+        let mut keys = KeyBuilder::new();
+        // 1. Exact: on the long form first when the document defines the mention as an
+        // abbreviation (`dopamine (DA)`: DA is dopamine here, whatever else DA names), then
+        // on the text.
+        let long_form = long_form.filter(|_| self.config.use_long_form);
+        if let Some(lf) = long_form {
+            let exact = self.exact(lf, t, &mut keys);
+            if !exact.is_empty() {
+                return self.finish(exact, false);
+            }
+            // A long form known only approximately still beats the short form's own,
+            // probably unrelated, dictionary sense (`contrast-induced nephropathy (CIN)`).
+            if let Some(index) = self.tfidf.get(&t) {
+                let hits = self.tfidf_search(index, &keys.name_key(lf), t);
+                if hits
+                    .first()
+                    .is_some_and(|h| h.score >= self.config.tfidf_threshold.max(0.7))
+                {
+                    let candidates = hits
+                        .into_iter()
+                        .map(|h| Candidate {
+                            entry: h.entry,
+                            score: h.score,
+                            stage: Stage::Tfidf,
+                            name: h.name,
+                        })
+                        .collect();
+                    return self.finish(candidates, false);
+                }
+            }
+        }
+        let exact = self.exact(text, t, &mut keys);
+        if !exact.is_empty() {
+            return self.finish(exact, false);
+        }
+        // 2. A coordination whose parts all link exactly.
+        if let Some(parts) = Self::coordination_parts(text) {
+            let linked: Vec<Option<Candidate>> = parts
+                .iter()
+                .map(|p| self.exact(p, t, &mut keys).into_iter().next())
+                .collect();
+            if linked.iter().all(Option::is_some) {
+                let links: Vec<Link> = linked
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| {
+                        self.make_link(&Candidate {
+                            stage: Stage::Composite,
+                            ..c
+                        })
+                    })
+                    .collect();
+                return Linked {
+                    candidates: links.clone(),
+                    links,
+                    nil: false,
+                };
+            }
+        }
+        // 3. TF-IDF over the text and the long form.
+        let mut candidates: Vec<Candidate> = Vec::new();
+        if let Some(index) = self.tfidf.get(&t) {
+            let mut add = |hits: Vec<Scored>| {
+                for h in hits {
+                    match candidates.iter_mut().find(|c| c.entry == h.entry) {
+                        Some(c) if c.score >= h.score => {}
+                        Some(c) => c.score = h.score,
+                        None => candidates.push(Candidate {
+                            entry: h.entry,
+                            score: h.score,
+                            stage: Stage::Tfidf,
+                            name: h.name,
+                        }),
+                    }
+                }
+            };
+            add(self.tfidf_search(index, &keys.name_key(text), t));
+            if let Some(lf) = long_form {
+                add(self.tfidf_search(index, &keys.name_key(lf), t));
+            }
+        }
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        let tfidf_ok = candidates
+            .first()
+            .is_some_and(|c| c.score >= self.config.tfidf_threshold);
+        // 4. Dense, for what TF-IDF could not settle.
+        let mut dense_ok = false;
+        if !tfidf_ok
+            && let Some((embedder, indexes)) = &self.dense
+            && let Some(index) = indexes.get(&t)
+        {
+            let query = long_form.map_or_else(|| text.to_owned(), |lf| format!("{text} ({lf})"));
+            if let Ok(v) = embedder.embed(&[&query]) {
+                for h in index.search(&v, self.config.top_k * 4) {
+                    if !self.in_namespaces(h.entry) {
+                        continue;
+                    }
+                    if !candidates.iter().any(|c| c.entry == h.entry) {
+                        candidates.push(Candidate {
+                            entry: h.entry,
+                            score: h.score,
+                            stage: Stage::Dense,
+                            name: h.name,
+                        });
+                    }
+                }
+                candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+                dense_ok = candidates
+                    .iter()
+                    .find(|c| c.stage == Stage::Dense)
+                    .is_some_and(|c| c.score >= self.config.dense_threshold);
+                if dense_ok {
+                    // Put the best dense candidate first.
+                    if let Some(i) = candidates.iter().position(|c| c.stage == Stage::Dense) {
+                        let c = candidates.remove(i);
+                        candidates.insert(0, c);
+                    }
+                }
+            }
+        }
+        // 5. Rerank the union.
+        if let Some(reranker) = &self.reranker
+            && !candidates.is_empty()
+        {
+            let names: Vec<String> = candidates
+                .iter()
+                .map(|c| self.lexicon.string(c.name).to_owned())
+                .collect();
+            let pairs: Vec<(&str, &str)> = names.iter().map(|n| (text, n.as_str())).collect();
+            if let Ok(scores) = reranker.score(&pairs) {
+                for (c, s) in candidates.iter_mut().zip(scores) {
+                    c.score = s;
+                    c.stage = Stage::Rerank;
+                }
+                candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+                let ok = candidates
+                    .first()
+                    .is_some_and(|c| c.score >= self.config.rerank_threshold);
+                return self.finish(candidates, !ok);
+            }
+        }
+        let ok = tfidf_ok || dense_ok;
+        self.finish(candidates, !ok)
+    }
+
+    fn finish(&self, mut candidates: Vec<Candidate>, nil: bool) -> Linked {
+        candidates.truncate(self.config.top_k.max(1));
+        let links: Vec<Link> = candidates
+            .iter()
+            .filter_map(|c| self.make_link(c))
+            .collect();
+        Linked {
+            links: if nil {
+                Vec::new()
+            } else {
+                links.first().cloned().into_iter().collect()
+            },
+            candidates: links,
+            nil,
+        }
+    }
+
+    /// Links the mentions of `doc` whose type `type_of` maps to an entity type the linker
+    /// has an index for. With `only_unlinked`, mentions that already have links are kept.
+    /// Returns how many were linked per stage and how many became NIL.
+    pub fn link_document(
+        &self,
+        doc: &mut Document,
+        only_unlinked: bool,
+        type_of: &dyn Fn(&str) -> Option<EntityType>,
+    ) -> HashMap<&'static str, u64> {
+        let mut stats: HashMap<&'static str, u64> = HashMap::new();
+        let long_forms = if self.config.use_long_form {
+            abbreviations(doc)
+        } else {
+            HashMap::new()
+        };
+        for m in &mut doc.mentions {
+            if only_unlinked && !m.links.is_empty() {
+                continue;
+            }
+            if m.long_form.is_none()
+                && let Some(lf) = long_forms.get(m.text.as_str())
+            {
+                m.long_form = Some(lf.clone());
+            }
+            let Some(t) = type_of(&m.entity_type).filter(|t| self.tfidf.contains_key(t)) else {
+                continue;
+            };
+            let linked = self.link(&m.text, t, m.long_form.as_deref());
+            let key = if linked.nil {
+                "nil"
+            } else {
+                linked
+                    .links
+                    .first()
+                    .map_or("nil", |l| match l.origin.as_str() {
+                        "link.exact/v1" => "exact",
+                        "link.composite/v1" => "composite",
+                        "link.tfidf/v1" => "tfidf",
+                        "link.dense/v1" => "dense",
+                        _ => "rerank",
+                    })
+            };
+            *stats.entry(key).or_default() += 1;
+            m.candidates = linked.candidates;
+            m.set_links(linked.links, linked.nil);
+        }
+        stats
+    }
+}
+
+/// Short form → long form for the abbreviations the document defines (Schwartz–Hearst,
+/// first definition wins).
+fn abbreviations(doc: &Document) -> HashMap<String, String> {
+    use pubminer_text::abbreviation::find_abbreviations;
+    use pubminer_text::sentence::split_sentences;
+    let mut out = HashMap::new();
+    for passage in &doc.passages {
+        let text = passage.text();
+        if !text.contains('(') {
+            continue;
+        }
+        for pair in find_abbreviations(text, &split_sentences(text)) {
+            if let (Some(short), Some(long)) = (pair.short.slice(text), pair.long.slice(text)) {
+                out.entry(short.to_owned())
+                    .or_insert_with(|| long.to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pubminer_lexicon::{Concept, Synonym};
+
+    fn lexicon() -> Arc<Lexicon> {
+        let d = EntityType::Disease;
+        let mut breast = Concept::new("MESH:D001943", "Breast Neoplasms", d, "mesh");
+        breast
+            .synonyms
+            .push(Synonym::new("breast cancer", SynonymKind::Exact));
+        let mut ovary = Concept::new("MESH:D010051", "Ovarian Neoplasms", d, "mesh");
+        ovary
+            .synonyms
+            .push(Synonym::new("ovarian cancer", SynonymKind::Exact));
+        let mut nkx = Concept::new("HGNC:11825", "NKX2-1", EntityType::Gene, "hgnc");
+        nkx.synonyms
+            .push(Synonym::new("TTF-1", SynonymKind::AliasSymbol));
+        nkx.synonyms.push(Synonym::new(
+            "thyroid transcription factor 1",
+            SynonymKind::Exact,
+        ));
+        let hepatitis = Concept::new("MESH:D006505", "Hepatitis", d, "mesh");
+        Arc::new(Lexicon::from_concepts(vec![breast, ovary, nkx, hepatitis]).unwrap())
+    }
+
+    fn linker() -> Linker {
+        Linker::new(
+            lexicon(),
+            &[EntityType::Disease, EntityType::Gene],
+            LinkerConfig::default(),
+        )
+    }
+
+    fn first(l: &Linked) -> (&str, &str) {
+        let link = &l.links[0];
+        (link.id.as_str(), link.origin.as_str())
+    }
+
+    #[test]
+    fn the_cascade_records_its_stage() {
+        let linker = linker();
+
+        let l = linker.link("Breast cancers", EntityType::Disease, None);
+        assert_eq!(first(&l), ("MESH:D001943", "link.exact/v1"));
+        let l = linker.link("breast and ovarian cancer", EntityType::Disease, None);
+        let ids: Vec<&str> = l.links.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, ["MESH:D001943", "MESH:D010051"]);
+        assert_eq!(l.links[0].origin, "link.composite/v1");
+        let l = linker.link("ovarian cancers, epithelial", EntityType::Disease, None);
+        assert_eq!(first(&l), ("MESH:D010051", "link.tfidf/v1"));
+        assert!(!l.nil);
+    }
+
+    #[test]
+    fn types_long_forms_and_nil() {
+        let linker = linker();
+        // A gene name does not link as a disease.
+        let l = linker.link("TTF-1", EntityType::Disease, None);
+        assert!(l.links.iter().all(|x| x.id != "HGNC:11825"));
+        // The long form is queried when the short form is unknown.
+        let l = linker.link(
+            "TITF",
+            EntityType::Gene,
+            Some("thyroid transcription factor-1"),
+        );
+        assert_eq!(first(&l), ("HGNC:11825", "link.exact/v1"));
+        // Nothing close: NIL, with candidates kept.
+        let l = linker.link("zzzz qqqq", EntityType::Disease, None);
+        assert!(l.nil && l.links.is_empty());
+        let l = linker.link("cardiomyopathy", EntityType::Disease, None);
+        assert!(l.nil, "{l:?}");
+        assert!(!l.candidates.is_empty(), "candidates are kept for a NIL");
+    }
+
+    struct Fixed(f32);
+    impl Reranker for Fixed {
+        fn score(&self, pairs: &[(&str, &str)]) -> Result<Vec<f32>, String> {
+            Ok(pairs
+                .iter()
+                .map(|(_, n)| {
+                    if n.to_lowercase().contains("ovarian") {
+                        self.0
+                    } else {
+                        0.1
+                    }
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn the_reranker_has_the_last_word() {
+        let linker = linker().with_reranker(Arc::new(Fixed(0.9)));
+        let l = linker.link("cancer of the breast", EntityType::Disease, None);
+        assert_eq!(first(&l), ("MESH:D010051", "link.rerank/v1"));
+        let linker = self::linker().with_reranker(Arc::new(Fixed(0.2)));
+        let l = linker.link("cancer of the breast", EntityType::Disease, None);
+        assert!(l.nil, "every rerank score under the threshold");
+    }
+}

@@ -1,0 +1,25 @@
+//! Neural models, run natively in Rust with candle.
+//!
+//! It exists to fence candle and tokenizers (large, slow to compile) into one crate, and to
+//! give the rest of pubminer models that load from a plain Hugging Face model directory
+//! (`config.json`, `tokenizer.json`, `model.safetensors` or `pytorch_model.bin`) with no Python,
+//! no GPU and no network:
+//!
+//! - [`BertEncoder`]: BERT-family sentence encoders (SapBERT, BioLORD, PubMedBERT,
+//!   all-MiniLM...) with CLS or mean pooling, optional L2 normalisation, length-sorted
+//!   batches. Matches sentence-transformers to ~1e-6 on all-MiniLM-L6-v2 (see the parity
+//!   test).
+//! - [`CrossEncoder`]: BERT sequence-classification checkpoints scoring (mention, name)
+//!   pairs, for reranking.
+//!
+//! Model code follows Hugging Face `transformers`' `modeling_bert.py` through
+//! `candle_transformers::models::bert` (which links the upstream lines it ports).
+
+mod cross;
+mod encoder;
+mod error;
+mod files;
+
+pub use cross::CrossEncoder;
+pub use encoder::{BertEncoder, EncoderOptions, Pooling};
+pub use error::{MlError, Result};
