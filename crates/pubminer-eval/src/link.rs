@@ -363,7 +363,11 @@ mod tests {
                 &[("HGNC:11825", &["NCBIGene:7080"])],
             ),
         ]);
-        let r = evaluate(std::slice::from_ref(&gold), &[pred], &TypeMapping::default());
+        let r = evaluate(
+            std::slice::from_ref(&gold),
+            &[pred],
+            &TypeMapping::default(),
+        );
         assert_eq!(r.accuracy["Disease"].acc_at_1, 1.0);
         assert_eq!(r.accuracy["Gene"].acc_at_1, 1.0);
         assert_eq!(r.end_to_end_micro.f1, 1.0);

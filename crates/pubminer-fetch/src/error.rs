@@ -37,6 +37,15 @@ pub enum FetchError {
         /// The digest of what arrived (hex).
         actual: String,
     },
+    /// The server answered, but not with what the protocol promises (an E-utilities error
+    /// message, a malformed result).
+    #[error("{url}: {message}")]
+    Protocol {
+        /// The URL (or local state file).
+        url: String,
+        /// What was wrong.
+        message: String,
+    },
     /// A local file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -1,4 +1,5 @@
-//! HTTP for pubminer: resumable, checksum-verified downloads.
+//! HTTP for pubminer: resumable, checksum-verified downloads, and PubMed queries through
+//! NCBI E-utilities ([`eutils`]).
 //!
 //! It exists to fence the network (ureq, rustls) into one crate, and to make every transfer
 //! safe to interrupt: bytes go to `FILE.partial`, an interrupted transfer resumes with an
@@ -9,6 +10,8 @@
 
 mod download;
 mod error;
+pub mod eutils;
 
 pub use download::{Download, Downloader, Outcome, sha256_file};
 pub use error::{FetchError, Result};
+pub use eutils::{Eutils, EutilsConfig, QueryFetch, QueryState};

@@ -227,6 +227,12 @@ enum Command {
         #[arg(long)]
         no_build: bool,
     },
+    /// The IHC tumour-profile pipeline: classify abstracts, extract marker x tumour x site
+    /// counts, store them in the knowledge base, and query the pooled landscape.
+    Ihc {
+        #[command(subcommand)]
+        command: IhcCommand,
+    },
     /// Evaluate annotations against a gold standard.
     Eval {
         #[command(subcommand)]
@@ -235,7 +241,157 @@ enum Command {
 }
 
 #[derive(Subcommand, Debug)]
+enum IhcCommand {
+    /// Classify each abstract include/exclude (with a reason), extract its IHC profiles, and
+    /// store both in the knowledge base (re-running over the same PMIDs replaces them).
+    #[command(
+        after_help = "Examples:\n  pubminer ihc run pubmed26n1335.xml.gz -o profiles.jsonl\n  pubminer ihc run --query \"TTF-1 immunohisto*\" --max 2000 --email me@example.org\n  pubminer ihc run abstracts.tsv --format ihc-table -o tables.md --kb study.sqlite"
+    )]
+    Run {
+        /// Input files in any supported format, incl. IHC-LLMiner's TSV (`marker, pmid, url,
+        /// abstract`).
+        #[arg(value_name = "IN", required_unless_present = "query")]
+        inputs: Vec<PathBuf>,
+        /// The knowledge base [default: DATA_DIR/ihc.sqlite].
+        #[arg(long, value_name = "FILE")]
+        kb: Option<PathBuf>,
+        /// Per-document results (`-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Format of OUT.
+        #[arg(long, value_enum, default_value_t = IhcFormatArg::Jsonl)]
+        format: IhcFormatArg,
+        /// Keep non-English documents (by default they are stored as `exclude`, with the
+        /// language as the reason).
+        #[arg(long)]
+        all_languages: bool,
+        /// Leave alone the documents the knowledge base already has (to finish an
+        /// interrupted run).
+        #[arg(long)]
+        resume: bool,
+        /// Print the landscape afterwards (rows with at least this many cases).
+        #[arg(long, value_name = "N")]
+        landscape: Option<u64>,
+        #[command(flatten)]
+        pubmed: PubmedArgs,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Pooled positivity per marker and tumour type: positive/total over studies, the rate
+    /// with a Wilson 95% interval, studies, case reports (counted apart) and PMIDs.
+    #[command(
+        after_help = "Examples:\n  pubminer ihc landscape --marker TTF-1\n  pubminer ihc landscape --tumour \"lung adenocarcinoma\" --format csv -o luad.csv"
+    )]
+    Landscape {
+        /// The knowledge base [default: DATA_DIR/ihc.sqlite].
+        #[arg(long, value_name = "FILE")]
+        kb: Option<PathBuf>,
+        /// Marker: as written (`TTF-1`, `CK7`), HGNC symbol or id, or IHC concept.
+        #[arg(long)]
+        marker: Option<String>,
+        /// Tumour type: a name (substring) or concept id (`ONCOTREE:LUAD`).
+        #[arg(long)]
+        tumour: Option<String>,
+        /// Only rows with at least this many cases pooled (case-report rows are kept).
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        min_total: u64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = commands::ihc::TableFormat::Table)]
+        format: commands::ihc::TableFormat,
+        /// Write to a file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Compare the landscape with the Human Protein Atlas cancer IHC table where marker and
+    /// tumour overlap, and report the agreement.
+    #[command(
+        after_help = "Example:\n  pubminer ihc compare-hpa --hpa ../shared/data/reference/hpa-ihc/hpa_cancer_ihc_pathology.tsv"
+    )]
+    CompareHpa {
+        /// The knowledge base [default: DATA_DIR/ihc.sqlite].
+        #[arg(long, value_name = "FILE")]
+        kb: Option<PathBuf>,
+        /// HPA's `hpa_cancer_ihc_pathology.tsv` [default: the shared data's].
+        #[arg(long, value_name = "FILE")]
+        hpa: Option<PathBuf>,
+        /// Only pairs with at least this many literature cases.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        min_total: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum IhcFormatArg {
+    /// One JSON record per document: id, label, reason, profiles.
+    Jsonl,
+    /// IHC-LLMiner's markdown table per abstract.
+    IhcTable,
+    /// One row per profile.
+    Tsv,
+}
+
+/// Where `ihc run --query` gets its abstracts.
+#[derive(Args, Debug)]
+struct PubmedArgs {
+    /// A PubMed query, run through NCBI E-utilities (esearch, then efetch in batches).
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
+    /// Fetch at most this many records of the query.
+    #[arg(long, value_name = "N", requires = "query")]
+    max: Option<u64>,
+    /// NCBI API key (10 requests/s instead of 3) [default: $NCBI_API_KEY].
+    #[arg(long, value_name = "KEY", requires = "query")]
+    api_key: Option<String>,
+    /// Contact e-mail sent to NCBI with each request, as its usage policy asks [default:
+    /// $NCBI_EMAIL].
+    #[arg(long, value_name = "ADDRESS", requires = "query")]
+    email: Option<String>,
+    /// Records per efetch request.
+    #[arg(long, default_value_t = 200, value_name = "N", requires = "query")]
+    batch_size: u32,
+    /// Where fetched batches are kept (an interrupted fetch resumes from them) [default:
+    /// DATA_DIR/pubmed-queries/HASH].
+    #[arg(long, value_name = "DIR", requires = "query")]
+    cache: Option<PathBuf>,
+    /// E-utilities base URL (a mirror or a test server).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
+        requires = "query"
+    )]
+    eutils_url: String,
+}
+
+#[derive(Subcommand, Debug)]
 enum EvalCommand {
+    /// The IHC task: include/exclude accuracy and F1, profile P/R/F1 (marker by HGNC symbol,
+    /// tumour type matched leniently, counts exact), and the share of included abstracts
+    /// whose profiles are all right with nothing missing or extra.
+    #[command(
+        after_help = "Examples:\n  pubminer eval ihc --gold ../shared/data/ihc/dev.jsonl\n  pubminer ihc run ../shared/data/ihc/dev.jsonl -o pred.jsonl && pubminer eval ihc --gold ../shared/data/ihc/dev.jsonl --pred pred.jsonl"
+    )]
+    Ihc {
+        /// Gold JSONL (`{id, title, abstract, label, profiles}` per line).
+        #[arg(long, value_name = "GOLD")]
+        gold: PathBuf,
+        /// `ihc run` JSONL output [default: run the pipeline on the gold abstracts].
+        #[arg(long, value_name = "PRED")]
+        pred: Option<PathBuf>,
+        /// List every missed and extra profile.
+        #[arg(long)]
+        verbose_misses: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
     /// Entity linking: accuracy@1/@5 with gold mentions, and end-to-end (document,
     /// concept) P/R/F1.
     ///
@@ -782,6 +938,26 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             };
             print!("{}", commands::setup::run(&args)?);
             return Ok(ExitCode::SUCCESS);
+        }
+        Command::Ihc { command } => return commands::ihc::dispatch(command, cli.quiet, &options),
+        Command::Eval {
+            command:
+                EvalCommand::Ihc {
+                    gold,
+                    pred,
+                    verbose_misses,
+                    json,
+                    lexicon,
+                },
+        } => {
+            let args = commands::ihc::EvalArgs {
+                gold,
+                pred: pred.as_deref(),
+                verbose_misses: *verbose_misses,
+                json: *json,
+                lexicon,
+            };
+            return commands::ihc::eval(&args, cli.quiet, &options);
         }
         Command::Eval {
             command:

@@ -77,6 +77,12 @@ pub fn default_lexicon() -> PathBuf {
     data_dir().join("lexicon.pmlex")
 }
 
+/// The default IHC knowledge base.
+#[must_use]
+pub fn default_kb() -> PathBuf {
+    data_dir().join("ihc.sqlite")
+}
+
 /// Opens `explicit`, or the default lexicon, building the default one first when it does
 /// not exist yet (a one-time step of about a minute, announced on stderr).
 ///

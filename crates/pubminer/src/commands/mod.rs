@@ -3,6 +3,7 @@
 pub mod annotate;
 pub mod convert;
 pub mod eval;
+pub mod ihc;
 pub mod lexicon;
 pub mod link;
 pub mod setup;

@@ -1,0 +1,539 @@
+//! Count expressions in sentences: `27 of 35 (77.1%)`, `77.1% (27/35)`, `24/27 (89%)`,
+//! `69 (93%) of 74`, `Forty-five of 48`, `in 10 cases (10%)`, `86.5% of BLM`.
+//!
+//! The scanner cuts a sentence into atoms (numbers, written-out numbers, percentages, words,
+//! punctuation) with byte offsets, then matches a small set of shapes. It never decides what
+//! a count is *of*; [`crate::extract`] does that.
+
+use std::ops::Range;
+
+/// One atom of a sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Atom {
+    /// An integer (digits or words: `12`, `twelve`, `Forty-five`, `One hundred ninety-four`).
+    Number(u32),
+    /// A percentage with its number of decimals (`77.1%` → 77.1, 1).
+    Percent(f64, u8),
+    /// A decimal number without `%` (`0.77`, `2.5`).
+    Decimal(f64),
+    /// A word, lower-cased.
+    Word(String),
+    /// One punctuation character.
+    Punct(char),
+}
+
+/// An atom with its byte range in the sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned {
+    /// The atom.
+    pub atom: Atom,
+    /// Byte range in the scanned text.
+    pub range: Range<usize>,
+}
+
+const UNITS: [(&str, u32); 20] = [
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+];
+const TENS: [(&str, u32); 8] = [
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+fn small_number(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    if let Some((_, v)) = UNITS.iter().find(|(n, _)| *n == w) {
+        return Some(*v);
+    }
+    if let Some((_, v)) = TENS.iter().find(|(n, _)| *n == w) {
+        return Some(*v);
+    }
+    // forty-five
+    let (a, b) = w.split_once('-')?;
+    let tens = TENS.iter().find(|(n, _)| *n == a)?.1;
+    let unit = UNITS[1..10].iter().find(|(n, _)| *n == b)?.1;
+    Some(tens + unit)
+}
+
+/// Cuts `text` into atoms.
+#[must_use]
+pub fn atoms(text: &str) -> Vec<Spanned> {
+    let bytes = text.as_bytes();
+    let mut raw: Vec<Spanned> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_digit() {
+            let start = i;
+            // Digits, and thousands separators (`1,234`) but not lists (`12,34`).
+            let thousands = |i: usize| {
+                bytes[i] == b','
+                    && bytes
+                        .get(i + 1..i + 4)
+                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                    && bytes.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+            };
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || thousands(i)) {
+                i += 1;
+            }
+            let mut decimals = 0u8;
+            let mut is_decimal = false;
+            if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
+                is_decimal = true;
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                    decimals = decimals.saturating_add(1);
+                }
+            }
+            let digits: String = text[start..i].chars().filter(|c| *c != ',').collect();
+            // `%` directly or after a space.
+            let mut j = i;
+            while j < bytes.len() && bytes[j] == b' ' {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'%' {
+                if let Ok(v) = digits.parse::<f64>() {
+                    raw.push(Spanned {
+                        atom: Atom::Percent(v, decimals),
+                        range: start..j + 1,
+                    });
+                }
+                i = j + 1;
+                continue;
+            }
+            let atom = if is_decimal {
+                digits.parse::<f64>().ok().map(Atom::Decimal)
+            } else {
+                digits.parse::<u32>().ok().map(Atom::Number)
+            };
+            if let Some(atom) = atom {
+                raw.push(Spanned {
+                    atom,
+                    range: start..i,
+                });
+            }
+            continue;
+        }
+        if b.is_ascii_alphabetic() {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || (bytes[i] == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic)))
+            {
+                i += 1;
+            }
+            raw.push(Spanned {
+                atom: Atom::Word(text[start..i].to_ascii_lowercase()),
+                range: start..i,
+            });
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        raw.push(Spanned {
+            atom: Atom::Punct(c),
+            range: i..i + c.len_utf8(),
+        });
+        i += c.len_utf8();
+    }
+    merge_number_words(raw)
+}
+
+/// Joins written-out numbers: `one hundred ninety-four` → 194, `a single` → 1.
+fn merge_number_words(raw: Vec<Spanned>) -> Vec<Spanned> {
+    let mut out: Vec<Spanned> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if let Atom::Word(w) = &raw[i].atom {
+            if w == "single"
+                && matches!(out.last().map(|s| &s.atom), Some(Atom::Word(a)) if a == "a")
+            {
+                let start = out.pop().map_or(raw[i].range.start, |s| s.range.start);
+                out.push(Spanned {
+                    atom: Atom::Number(1),
+                    range: start..raw[i].range.end,
+                });
+                i += 1;
+                continue;
+            }
+            if let Some(mut value) = small_number(w) {
+                let start = raw[i].range.start;
+                let mut end = raw[i].range.end;
+                let mut j = i + 1;
+                if let Some(Spanned {
+                    atom: Atom::Word(h),
+                    range,
+                }) = raw.get(j)
+                    && h == "hundred"
+                {
+                    value *= 100;
+                    end = range.end;
+                    j += 1;
+                    if let Some(Spanned {
+                        atom: Atom::Word(and),
+                        ..
+                    }) = raw.get(j)
+                        && and == "and"
+                        && raw.get(j + 1).is_some_and(
+                            |s| matches!(&s.atom, Atom::Word(x) if small_number(x).is_some()),
+                        )
+                    {
+                        j += 1;
+                    }
+                    if let Some(Spanned {
+                        atom: Atom::Word(rest),
+                        range,
+                    }) = raw.get(j)
+                        && let Some(v) = small_number(rest)
+                    {
+                        value += v;
+                        end = range.end;
+                        j += 1;
+                    }
+                }
+                out.push(Spanned {
+                    atom: Atom::Number(value),
+                    range: start..end,
+                });
+                i = j;
+                continue;
+            }
+        }
+        out.push(raw[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// A count found in a sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Count {
+    /// Numerator (cases with the stated state), when given.
+    pub x: Option<u32>,
+    /// Denominator, when given.
+    pub y: Option<u32>,
+    /// The printed percentage, when given.
+    pub percent: Option<(f64, u8)>,
+    /// Byte range of the whole expression in the scanned text.
+    pub range: Range<usize>,
+    /// Atom index range of the expression.
+    pub atoms: Range<usize>,
+}
+
+fn num(a: &[Spanned], i: usize) -> Option<u32> {
+    match a.get(i).map(|s| &s.atom) {
+        Some(Atom::Number(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn pct(a: &[Spanned], i: usize) -> Option<(f64, u8)> {
+    match a.get(i).map(|s| &s.atom) {
+        Some(Atom::Percent(v, d)) => Some((*v, *d)),
+        _ => None,
+    }
+}
+
+fn is_word(a: &[Spanned], i: usize, w: &str) -> bool {
+    matches!(a.get(i).map(|s| &s.atom), Some(Atom::Word(x)) if x == w)
+}
+
+fn is_punct(a: &[Spanned], i: usize, c: char) -> bool {
+    matches!(a.get(i).map(|s| &s.atom), Some(Atom::Punct(x)) if *x == c)
+}
+
+/// An optional parenthesised percentage at `i` (`(77.1%)`, `(26/27; 96%)` is handled by the
+/// caller). Returns the percentage and the index after it.
+fn paren_pct(a: &[Spanned], i: usize) -> Option<((f64, u8), usize)> {
+    if is_punct(a, i, '(')
+        && let Some(p) = pct(a, i + 1)
+    {
+        let mut j = i + 2;
+        // `(92.6%)` or `(80.0%, 95% CI ...)`: skip to the close.
+        while j < a.len() && j < i + 12 && !is_punct(a, j, ')') {
+            j += 1;
+        }
+        return Some((p, if is_punct(a, j, ')') { j + 1 } else { i + 2 }));
+    }
+    None
+}
+
+/// Every count expression in `a`, left to right, not overlapping.
+#[must_use]
+pub fn find_counts(a: &[Spanned]) -> Vec<Count> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let span = |s: usize, e: usize| a[s].range.start..a[e - 1].range.end;
+    while i < a.len() {
+        // Z% (X/Y)
+        if let Some(p) = pct(a, i)
+            && is_punct(a, i + 1, '(')
+            && let (Some(x), true, Some(y)) =
+                (num(a, i + 2), is_punct(a, i + 3, '/'), num(a, i + 4))
+        {
+            let end = if is_punct(a, i + 5, ')') {
+                i + 6
+            } else {
+                i + 5
+            };
+            out.push(Count {
+                x: Some(x),
+                y: Some(y),
+                percent: Some(p),
+                range: span(i, end),
+                atoms: i..end,
+            });
+            i = end;
+            continue;
+        }
+        if let Some(x) = num(a, i) {
+            // X/Y [(Z%)]  and  (X/Y; Z%)
+            if is_punct(a, i + 1, '/')
+                && let Some(y) = num(a, i + 2)
+            {
+                let mut end = i + 3;
+                let mut percent = None;
+                if let Some((p, e)) = paren_pct(a, end) {
+                    percent = Some(p);
+                    end = e;
+                } else if (is_punct(a, end, ';') || is_punct(a, end, ','))
+                    && let Some(p) = pct(a, end + 1)
+                {
+                    percent = Some(p);
+                    end += 2;
+                }
+                out.push(Count {
+                    x: Some(x),
+                    y: Some(y),
+                    percent,
+                    range: span(i, end),
+                    atoms: i..end,
+                });
+                i = end;
+                continue;
+            }
+            // X (Z%) of [the] Y
+            if let Some((p, e)) = paren_pct(a, i + 1)
+                && is_word(a, e, "of")
+            {
+                let k = if is_word(a, e + 1, "the") {
+                    e + 2
+                } else {
+                    e + 1
+                };
+                if let Some(y) = num(a, k) {
+                    out.push(Count {
+                        x: Some(x),
+                        y: Some(y),
+                        percent: Some(p),
+                        range: span(i, k + 1),
+                        atoms: i..k + 1,
+                    });
+                    i = k + 1;
+                    continue;
+                }
+            }
+            // X of [the] Y [...] [(Z%)]  and  X out of Y
+            let mut k = i + 1;
+            if is_word(a, k, "out") && is_word(a, k + 1, "of") {
+                k += 2;
+            } else if is_word(a, k, "of") {
+                k += 1;
+            } else {
+                k = usize::MAX;
+            }
+            if k != usize::MAX {
+                if is_word(a, k, "the") {
+                    k += 1;
+                }
+                if let Some(y) = num(a, k)
+                    && y >= x
+                {
+                    let mut end = k + 1;
+                    let mut percent = None;
+                    // `(79%)` right after, or after one or two words (`cases (92.6%)`).
+                    for skip in 0..3 {
+                        if let Some((p, e)) = paren_pct(a, end + skip) {
+                            percent = Some(p);
+                            end = e;
+                            break;
+                        }
+                        if !matches!(a.get(end + skip).map(|s| &s.atom), Some(Atom::Word(_))) {
+                            break;
+                        }
+                    }
+                    out.push(Count {
+                        x: Some(x),
+                        y: Some(y),
+                        percent,
+                        range: span(i, end),
+                        atoms: i..end,
+                    });
+                    i = end;
+                    continue;
+                }
+            }
+            // X [cases|patients|...] (Z%): numerator and percentage, total from context.
+            let mut k = i + 1;
+            if matches!(a.get(k).map(|s| &s.atom), Some(Atom::Word(w)) if matches!(w.as_str(), "cases" | "case" | "patients" | "tumors" | "tumours" | "samples" | "specimens"))
+            {
+                k += 1;
+            }
+            if let Some((p, e)) = paren_pct(a, k) {
+                out.push(Count {
+                    x: Some(x),
+                    y: None,
+                    percent: Some(p),
+                    range: span(i, e),
+                    atoms: i..e,
+                });
+                i = e;
+                continue;
+            }
+        }
+        // Z% of ... : percentage alone (the total comes from context).
+        if let Some(p) = pct(a, i)
+            && !is_punct(a, i.wrapping_sub(1), '(')
+        {
+            out.push(Count {
+                x: None,
+                y: None,
+                percent: Some(p),
+                range: span(i, i + 1),
+                atoms: i..i + 1,
+            });
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The one integer numerator that reproduces `percent` (at its printed precision) of
+/// `total`, if there is exactly one.
+#[must_use]
+pub fn numerator_from_percent(percent: (f64, u8), total: u32) -> Option<u32> {
+    let (p, decimals) = percent;
+    let scale = 10f64.powi(i32::from(decimals));
+    let half = 0.5 / scale;
+    let fits: Vec<u32> = (0..=total)
+        .filter(|&x| {
+            let exact = f64::from(x) * 100.0 / f64::from(total);
+            (exact - p).abs() <= half + 1e-9
+        })
+        .collect();
+    (fits.len() == 1).then(|| fits[0])
+}
+
+/// True when `x/y` agrees with the printed `percent` (within its rounding, or one unit of it:
+/// abstracts truncate as often as they round).
+#[must_use]
+pub fn agrees(x: u32, y: u32, percent: (f64, u8)) -> bool {
+    if y == 0 {
+        return false;
+    }
+    let exact = f64::from(x) * 100.0 / f64::from(y);
+    let unit = 1.0 / 10f64.powi(i32::from(percent.1));
+    (exact - percent.0).abs() <= unit + 1e-9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(s: &str) -> Vec<(Option<u32>, Option<u32>, Option<f64>)> {
+        find_counts(&atoms(s))
+            .into_iter()
+            .map(|c| (c.x, c.y, c.percent.map(|p| p.0)))
+            .collect()
+    }
+
+    #[test]
+    fn the_shapes_abstracts_use() {
+        assert_eq!(
+            counts("positive in 88 out of 95 cases (92.6%) of OSA"),
+            [(Some(88), Some(95), Some(92.6))]
+        );
+        assert_eq!(
+            counts("Forty-five of 48 (94%) osteosarcomas"),
+            [(Some(45), Some(48), Some(94.0))]
+        );
+        assert_eq!(
+            counts("in 24/27 (89%) Merkel cell carcinomas"),
+            [(Some(24), Some(27), Some(89.0))]
+        );
+        assert_eq!(
+            counts("immunoreactive in 89.3% (67/75) ALMs"),
+            [(Some(67), Some(75), Some(89.3))]
+        );
+        assert_eq!(
+            counts("CD2 was positive in 69 (93%) of 74 cases"),
+            [(Some(69), Some(74), Some(93.0))]
+        );
+        assert_eq!(
+            counts("Twenty-two (88%) of 25 SCCs"),
+            [(Some(22), Some(25), Some(88.0))]
+        );
+        assert_eq!(
+            counts("Nearly all LCH cases (26/27; 96%) showed"),
+            [(Some(26), Some(27), Some(96.0))]
+        );
+        assert_eq!(
+            counts("a total 19 of 24(79%) SQCC"),
+            [(Some(19), Some(24), Some(79.0))]
+        );
+        assert_eq!(
+            counts("was found in 10 cases (10%)"),
+            [(Some(10), None, Some(10.0))]
+        );
+        assert_eq!(counts("86.5% of BLM showed"), [(None, None, Some(86.5))]);
+        assert_eq!(counts("One hundred ninety-four patients"), []);
+        assert_eq!(atoms("One hundred ninety-four")[0].atom, Atom::Number(194));
+        assert_eq!(atoms("a single ovarian")[0].atom, Atom::Number(1));
+        assert_eq!(counts("in 0 (0%) of 82"), [(Some(0), Some(82), Some(0.0))]);
+        assert_eq!(counts("p < 0.05"), []);
+    }
+
+    #[test]
+    fn numerators_from_percentages() {
+        assert_eq!(numerator_from_percent((38.5, 1), 13), Some(5));
+        assert_eq!(numerator_from_percent((14.0, 0), 35), Some(5));
+        assert_eq!(
+            numerator_from_percent((86.5, 1), 15),
+            None,
+            "no integer fits"
+        );
+        assert_eq!(numerator_from_percent((91.0, 0), 35), Some(32));
+        assert!(agrees(3, 34, (8.0, 0)), "8.8% printed as a truncated 8%");
+        assert!(!agrees(3, 34, (10.0, 0)));
+        assert!(agrees(28, 200, (14.0, 0)));
+        assert!(!agrees(28, 200, (41.0, 0)));
+    }
+}

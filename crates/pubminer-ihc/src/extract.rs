@@ -1,0 +1,1073 @@
+//! Profile extraction.
+//!
+//! For each sentence of the abstract: find the count expressions ([`crate::counts`]), the
+//! markers and the tumour types, and attach each count to the marker and tumour it is about:
+//!
+//! - the nearest marker and tumour in the sentence (a tumour right after the count is
+//!   preferred: `24/27 (89%) Merkel cell carcinomas`), else the document's only marker, or
+//!   the marker of the previous sentence;
+//! - `respectively` and parallel lists (`desmin, SMA, MSA and HCD ... in 28, 30, 29 and 29 of 30
+//!   leiomyosarcomas`) pair in order;
+//! - totals stated elsewhere (`We examined 73 IMTs, 20 cases of nodular fasciitis...`,
+//!   `urothelial carcinoma, 20`) complete numerators (`14 (70%)`), percentages (when exactly
+//!   one integer reproduces the printed percentage) and `all` / `none of` statements;
+//! - a count of the negative state (`entirely negative in 94.1% (32/34)`, `absent in two`) is
+//!   converted to positives;
+//! - sentences about FISH, PCR, sequencing, flow cytometry or in situ hybridisation without
+//!   immunohistochemistry, and figures of sensitivity, specificity, survival or age, give no
+//!   profile;
+//! - case reports give 1/1 (or 0/1) for each marker stated positive (negative).
+//!
+//! Every profile keeps its sentence and the rule that read it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pubminer_core::Document;
+use pubminer_lexicon::{EntityType, Lexicon, Tags};
+use pubminer_ner::{DictionaryTagger, OverlapPolicy, TaggerConfig};
+use pubminer_text::normalize::KeyBuilder;
+use pubminer_text::sentence::split_sentences;
+
+use crate::counts::{Atom, Count, Spanned, agrees, atoms, find_counts, numerator_from_percent};
+use crate::markers::MarkerLexicon;
+use crate::model::Profile;
+
+/// A marker occurrence.
+#[derive(Clone, Debug)]
+struct MarkerOcc {
+    passage: usize,
+    start: usize,
+    end: usize,
+    text: String,
+    /// Concept key: HGNC id or IHC concept, else the normalised text.
+    id: Option<String>,
+    symbol: Option<String>,
+    /// From the curated IHC marker list (else a gene of the main lexicon).
+    curated: bool,
+}
+
+impl MarkerOcc {
+    fn key(&self) -> String {
+        self.id.clone().unwrap_or_else(|| self.text.to_lowercase())
+    }
+}
+
+/// A tumour-type occurrence.
+#[derive(Clone, Debug)]
+struct TumourOcc {
+    passage: usize,
+    start: usize,
+    end: usize,
+    /// As written, or the long form of an abbreviation.
+    text: String,
+    id: Option<String>,
+    site: Option<(String, Option<String>)>,
+}
+
+/// What extraction found in one document, beyond the profiles: facts the classifier uses.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// The profiles.
+    pub profiles: Vec<Profile>,
+    /// Distinct markers mentioned.
+    pub markers: usize,
+    /// Distinct tumour types mentioned.
+    pub tumours: usize,
+    /// The text mentions immunohistochemistry (or immunostaining, immunoreactivity).
+    pub ihc_context: bool,
+    /// The document reads as a case report of one or two patients.
+    pub case_report: bool,
+    /// Count expressions seen anywhere (for "counts without a marker" reasons).
+    pub counts_seen: usize,
+}
+
+/// Extracts IHC profiles.
+pub struct Extractor {
+    lexicon: Arc<Lexicon>,
+    tagger: DictionaryTagger,
+    markers: MarkerLexicon,
+    /// Print each sentence's markers, tumours and counts to stderr (`PUBMINER_IHC_TRACE=1`),
+    /// to see why a profile was or was not read.
+    trace: bool,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor").finish_non_exhaustive()
+    }
+}
+
+const TUMOUR_HEADS: [&str; 22] = [
+    "tumor",
+    "tumour",
+    "carcinoma",
+    "sarcoma",
+    "lymphoma",
+    "melanoma",
+    "neoplasm",
+    "adenoma",
+    "mesothelioma",
+    "leiomyoma",
+    "blastoma",
+    "nevus",
+    "nevi",
+    "naevus",
+    "naevi",
+    "cancer",
+    "leukemia",
+    "leukaemia",
+    "histiocytosis",
+    "fibromatosis",
+    "fasciitis",
+    "thymoma",
+];
+
+const NON_IHC: [&str; 14] = [
+    "fish",
+    "in situ hybridization",
+    "in situ hybridisation",
+    "amplification",
+    "pcr",
+    "sequencing",
+    "flow cytometry",
+    "mrna",
+    "rearrangement",
+    "copy number",
+    "eber",
+    "western blot",
+    "microarray analysis",
+    "methylation",
+];
+
+const NOT_POSITIVITY: [&str; 26] = [
+    "sensitivity",
+    "specificity",
+    "predictive value",
+    "ppv",
+    "npv",
+    "accuracy",
+    "kappa",
+    "survival",
+    "years",
+    "year",
+    "months",
+    "age",
+    "median",
+    "mean",
+    "hazard",
+    "odds",
+    "ratio",
+    "ci",
+    "men",
+    "women",
+    "male",
+    "female",
+    "died",
+    "follow-up",
+    "involvement",
+    "recurrence",
+];
+
+fn is_tumour_head(word: &str) -> bool {
+    let w = word.to_lowercase();
+    TUMOUR_HEADS.iter().any(|h| w.starts_with(h))
+        || (w.len() > 5 && (w.ends_with("oma") || w.ends_with("omas")))
+}
+
+impl Extractor {
+    /// An extractor over `lexicon` (genes for markers not in the curated list, diseases for
+    /// tumour types, anatomy for sites) and the built-in marker list.
+    #[must_use]
+    pub fn new(lexicon: Arc<Lexicon>) -> Self {
+        let config = TaggerConfig {
+            types: Some(vec![
+                EntityType::Gene,
+                EntityType::Disease,
+                EntityType::Anatomy,
+            ]),
+            overlap: OverlapPolicy::LongestPerType,
+            ..TaggerConfig::default()
+        };
+        Self {
+            tagger: DictionaryTagger::new(Arc::clone(&lexicon), config),
+            lexicon,
+            markers: MarkerLexicon::builtin(),
+            trace: std::env::var_os("PUBMINER_IHC_TRACE").is_some_and(|v| v == "1"),
+        }
+    }
+
+    /// The curated marker list.
+    #[must_use]
+    pub fn markers(&self) -> &MarkerLexicon {
+        &self.markers
+    }
+
+    /// The HGNC id of a symbol, through the lexicon.
+    fn hgnc_id(&self, symbol: &str) -> Option<String> {
+        let key = KeyBuilder::new().name_key(symbol);
+        self.lexicon.lookup_key(&key).find_map(|p| {
+            let e = self.lexicon.entry(p.entry)?;
+            (e.id().starts_with("HGNC:") && e.name() == symbol).then(|| e.id().to_owned())
+        })
+    }
+
+    /// The best concept id of a tumour entry: its OncoTree code when merged, else its id.
+    fn tumour_id(&self, link_id: &str) -> Option<String> {
+        let e = self.lexicon.find_id(link_id)?;
+        let oncotree = std::iter::once(e.id())
+            .chain(e.xrefs())
+            .find(|x| x.starts_with("ONCOTREE:"))
+            .map(str::to_owned);
+        Some(oncotree.unwrap_or_else(|| e.id().to_owned()))
+    }
+
+    fn is_neoplasm(&self, link_id: &str) -> bool {
+        self.lexicon
+            .find_id(link_id)
+            .is_some_and(|e| e.tags().contains(Tags::NEOPLASM))
+    }
+
+    /// Extracts the profiles of `doc` (title and abstract passages).
+    #[must_use]
+    pub fn extract(&self, doc: &Document) -> Found {
+        let mut tagged = doc.clone();
+        tagged.mentions.clear();
+        tagged.abbreviations.clear();
+        self.tagger.tag(&mut tagged);
+        let texts: Vec<&str> = tagged.passages.iter().map(|p| p.text()).collect();
+        let all_text = texts.join(" ");
+        let lower = all_text.to_ascii_lowercase();
+        let mut found = Found {
+            ihc_context: [
+                "immunohisto",
+                "immunostain",
+                "immunoreactiv",
+                "ihc",
+                "immunoexpression",
+                "immunolabel",
+            ]
+            .iter()
+            .any(|c| lower.contains(c)),
+            ..Found::default()
+        };
+
+        // Markers: curated first, then genes from the lexicon that do not overlap them.
+        let mut markers: Vec<MarkerOcc> = Vec::new();
+        for (p, text) in texts.iter().enumerate() {
+            for hit in self.markers.find(text) {
+                let m = &self.markers.markers()[hit.marker];
+                let id = match m.symbol() {
+                    Some(sym) => self
+                        .hgnc_id(sym)
+                        .or_else(|| Some(format!("HGNC-SYMBOL:{sym}"))),
+                    None => Some(m.target.clone()),
+                };
+                markers.push(MarkerOcc {
+                    passage: p,
+                    start: hit.start,
+                    end: hit.end,
+                    text: text[hit.start..hit.end].to_owned(),
+                    id,
+                    symbol: m.symbol().map(str::to_owned),
+                    curated: true,
+                });
+            }
+        }
+        for m in &tagged.mentions {
+            if m.entity_type != "Gene" {
+                continue;
+            }
+            let (s, e) = (m.range.start() as usize, m.range.end() as usize);
+            let p = m.passage as usize;
+            if markers
+                .iter()
+                .any(|x| x.passage == p && x.start < e && s < x.end)
+            {
+                continue;
+            }
+            let Some(link) = m.links.first() else {
+                continue;
+            };
+            // Only single genes with an HGNC id make markers from the main lexicon.
+            if !link.id.starts_with("HGNC:") {
+                continue;
+            }
+            markers.push(MarkerOcc {
+                passage: p,
+                start: s,
+                end: e,
+                text: m.text.clone(),
+                id: Some(link.id.clone()),
+                symbol: link.name.clone(),
+                curated: false,
+            });
+        }
+        markers.sort_by_key(|m| (m.passage, m.start));
+
+        // Abbreviations defined in the document: `IMTs` and `SCC` are written out in full.
+        let span_text = |sp: &pubminer_core::Span| -> Option<&str> {
+            let t = texts.get(sp.passage as usize)?;
+            t.get(sp.range.start() as usize..sp.range.end() as usize)
+        };
+        let long_forms: Vec<(&str, &str)> = tagged
+            .abbreviations
+            .iter()
+            .filter_map(|a| Some((span_text(&a.short)?, span_text(&a.long)?)))
+            .collect();
+        let long_form_of = |written: &str| -> Option<String> {
+            let singular = written.strip_suffix('s').unwrap_or(written);
+            long_forms
+                .iter()
+                .find(|(short, _)| *short == written || *short == singular)
+                .map(|(_, long)| (*long).to_owned())
+        };
+        // Gene mentions that are words of the sentence (`and 1` read as the alias `AND-1`).
+        markers.retain(|m| {
+            m.curated
+                || !m.text.split_whitespace().next().is_some_and(|w| {
+                    [
+                        "and", "or", "of", "in", "the", "with", "to", "for", "as", "by", "at", "a",
+                    ]
+                    .contains(&w)
+                })
+        });
+
+        // Tumours: neoplasm mentions (and abbreviations of them), with a nested site.
+        let mut tumours: Vec<TumourOcc> = Vec::new();
+        for m in &tagged.mentions {
+            if m.entity_type != "Disease" {
+                continue;
+            }
+            let Some(link) = m.links.first() else {
+                continue;
+            };
+            let head_ok = m
+                .text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(is_tumour_head)
+                || m.long_form
+                    .as_deref()
+                    .is_some_and(|l| l.split(' ').any(is_tumour_head));
+            if !self.is_neoplasm(&link.id) && !head_ok {
+                continue;
+            }
+            let p = m.passage as usize;
+            let (s, e) = (m.range.start() as usize, m.range.end() as usize);
+            if markers
+                .iter()
+                .any(|x| x.curated && x.passage == p && x.start <= s && e <= x.end)
+            {
+                continue; // `GIST` inside a marker name, `ALK` lymphoma kinase...
+            }
+            let site = tagged
+                .mentions
+                .iter()
+                .find(|a| {
+                    a.entity_type == "Anatomy"
+                        && a.passage == m.passage
+                        && m.range.contains_range(a.range)
+                })
+                .map(|a| (a.text.clone(), a.links.first().map(|l| l.id.clone())));
+            tumours.push(TumourOcc {
+                passage: p,
+                start: s,
+                end: e,
+                text: m
+                    .long_form
+                    .clone()
+                    .or_else(|| long_form_of(&m.text))
+                    .unwrap_or_else(|| m.text.clone()),
+                id: self.tumour_id(&link.id),
+                site,
+            });
+        }
+        // Adjacent mentions are one tumour type: `desmoid` + `fibromatoses`.
+        tumours.sort_by_key(|t| (t.passage, t.start));
+        let mut merged: Vec<TumourOcc> = Vec::with_capacity(tumours.len());
+        for t in tumours {
+            if let Some(prev) = merged.last_mut()
+                && prev.passage == t.passage
+                && prev.end < t.start
+                && texts[t.passage]
+                    .get(prev.end..t.start)
+                    .is_some_and(|gap| gap == " ")
+                && prev.text == texts[t.passage][prev.start..prev.end]
+            {
+                prev.end = t.end;
+                prev.text = texts[t.passage][prev.start..prev.end].to_owned();
+                prev.id = t.id.or(prev.id.take());
+                if prev.site.is_none() {
+                    prev.site = t.site;
+                }
+                continue;
+            }
+            merged.push(t);
+        }
+        let mut tumours = merged;
+        // A gene name that is also a tumour mention (`OSA` defined as osteosarcoma) is the
+        // tumour: only curated marker names outrank tumour mentions.
+        markers.retain(|m| {
+            m.curated
+                || !tumours
+                    .iter()
+                    .any(|t| t.passage == m.passage && t.start < m.end && m.start < t.end)
+        });
+        // Noun phrases ending in a tumour word that no vocabulary names
+        // (`non-osteogenic bone tumors`, `primary tumors`).
+        for (p, text) in texts.iter().enumerate() {
+            for (s, e) in head_phrases(text) {
+                if tumours
+                    .iter()
+                    .any(|t| t.passage == p && t.start < e && s < t.end)
+                {
+                    continue;
+                }
+                tumours.push(TumourOcc {
+                    passage: p,
+                    start: s,
+                    end: e,
+                    text: text[s..e].to_owned(),
+                    id: None,
+                    site: None,
+                });
+            }
+        }
+        tumours.sort_by_key(|t| (t.passage, t.start));
+
+        let mut keys = KeyBuilder::new();
+        let distinct_markers: std::collections::BTreeSet<String> =
+            markers.iter().map(MarkerOcc::key).collect();
+        found.markers = distinct_markers.len();
+        let distinct_tumours: std::collections::BTreeSet<String> =
+            tumours.iter().map(|t| keys.name_key(&t.text)).collect();
+        found.tumours = distinct_tumours.len();
+
+        // Case report?
+        found.case_report = doc.meta.has_publication_type("D002363")
+            || lower.contains("case report")
+            || lower.contains("we report a case")
+            || lower.contains("we present a case")
+            || lower.contains("we describe a case")
+            || (lower.contains("year-old") && !lower.contains("patients"));
+
+        // Group sizes: `73 IMTs`, `20 cases of nodular fasciitis`, `urothelial carcinoma, 20`.
+        let mut groups: Vec<(String, u32)> = Vec::new();
+        for t in &tumours {
+            let text = texts[t.passage];
+            if let Some(n) =
+                number_before(text, t.start).or_else(|| number_after_comma(text, t.end))
+            {
+                let key = keys.name_key(&t.text);
+                if !groups.iter().any(|(k, _)| *k == key) {
+                    groups.push((key, n));
+                }
+            }
+        }
+        let group_of = |keys: &mut KeyBuilder, text: &str| -> Option<u32> {
+            let key = keys.name_key(text);
+            groups
+                .iter()
+                .find(|(k, _)| *k == key)
+                .or_else(|| {
+                    groups
+                        .iter()
+                        .find(|(k, _)| k.starts_with(&key) || key.starts_with(k.as_str()))
+                })
+                .or_else(|| {
+                    let stem = stem_key(&key);
+                    groups.iter().find(|(k, _)| stem_key(k) == stem)
+                })
+                .map(|(_, n)| *n)
+        };
+
+        let only_marker = (distinct_markers.len() == 1).then(|| markers[0].clone());
+        let mut last_marker: Option<MarkerOcc> = None;
+        let mut profiles: Vec<Profile> = Vec::new();
+
+        for (p, text) in texts.iter().enumerate() {
+            for sentence in split_sentences(text) {
+                let (ss, se) = (sentence.start() as usize, sentence.end() as usize);
+                let stext = &text[ss..se];
+                // ASCII lower-casing keeps byte offsets, so spans of `stext` index `slower`.
+                let slower = stext.to_ascii_lowercase();
+                let sm: Vec<&MarkerOcc> = markers
+                    .iter()
+                    .filter(|m| m.passage == p && m.start >= ss && m.end <= se)
+                    .collect();
+                let st: Vec<&TumourOcc> = tumours
+                    .iter()
+                    .filter(|t| t.passage == p && t.start >= ss && t.end <= se)
+                    .collect();
+                let ihc_here = [
+                    "immunohisto",
+                    "immunostain",
+                    "immunoreactiv",
+                    "ihc",
+                    "stain",
+                    "express",
+                    "positiv",
+                    "negativ",
+                ]
+                .iter()
+                .any(|c| slower.contains(c));
+                let non_ihc = NON_IHC.iter().any(|c| contains_word(&slower, c))
+                    && ![
+                        "immunohisto",
+                        "ihc",
+                        "immunostain",
+                        "immunoreactiv",
+                        "overexpression",
+                    ]
+                    .iter()
+                    .any(|c| slower.contains(c));
+                let a = atoms(stext);
+                let counts = find_counts(&a);
+                if self.trace {
+                    eprintln!("[ihc] {}: {stext:?}", doc.id);
+                    eprintln!(
+                        "[ihc]   markers {:?}",
+                        sm.iter().map(|m| (&m.text, &m.id)).collect::<Vec<_>>()
+                    );
+                    eprintln!(
+                        "[ihc]   tumours {:?}",
+                        st.iter().map(|t| (&t.text, &t.id)).collect::<Vec<_>>()
+                    );
+                    eprintln!(
+                        "[ihc]   counts {:?}",
+                        counts
+                            .iter()
+                            .map(|c| (c.x, c.y, c.percent, &stext[c.range.clone()]))
+                            .collect::<Vec<_>>()
+                    );
+                }
+                found.counts_seen += counts.len();
+                let marker_for =
+                    |at: usize, sm: &[&MarkerOcc], last: &Option<MarkerOcc>| -> Option<MarkerOcc> {
+                        nearest(
+                            sm.iter().map(|m| (m.start - ss, m.end - ss, *m)),
+                            at,
+                            1.0,
+                            1.4,
+                        )
+                        .cloned()
+                        .or_else(|| last.clone())
+                        .or_else(|| only_marker.clone())
+                    };
+                let tumour_for = |at: usize, st: &[&TumourOcc]| -> Option<TumourOcc> {
+                    nearest(
+                        st.iter().map(|t| (t.start - ss, t.end - ss, *t)),
+                        at,
+                        1.3,
+                        1.0,
+                    )
+                    .cloned()
+                };
+                if non_ihc
+                    || counts.is_empty()
+                        && !slower.contains("all ")
+                        && !slower.contains("none")
+                        && !slower.contains("absent")
+                {
+                    if let Some(m) = sm.last() {
+                        last_marker = Some((*m).clone());
+                    }
+                    if !found.case_report || non_ihc {
+                        continue;
+                    }
+                }
+
+                // Parallel lists: `desmin, SMA, MSA and HCD ... 28, 30, 29, and 29 of 30 LMS`.
+                let list = number_list(&a);
+                let distinct_sm = dedupe_markers(&sm);
+                if let Some((values, shared_total, list_end)) = &list
+                    && distinct_sm.len() == values.len()
+                    && values.len() >= 2
+                {
+                    let at = a.get(*list_end - 1).map_or(0, |x| x.range.end);
+                    if let Some(t) = tumour_for(at, &st) {
+                        let total = shared_total.or_else(|| group_of(&mut keys, &t.text));
+                        for (m, v) in distinct_sm.iter().zip(values) {
+                            push(
+                                &mut profiles,
+                                m,
+                                &t,
+                                Some(*v),
+                                total,
+                                stext,
+                                p,
+                                ss,
+                                se,
+                                "parallel list",
+                                false,
+                            );
+                        }
+                        last_marker = distinct_sm.last().map(|m| (*m).clone());
+                        continue;
+                    }
+                }
+
+                let respectively = slower.contains("respectively");
+                let mut used_tumour_for_count: Vec<usize> = Vec::new();
+                for (ci, c) in counts.iter().enumerate() {
+                    let c_start = c.range.start;
+                    let before = &slower[..c_start];
+                    // Figures that are not positivity.
+                    let window_start = before
+                        .rfind([';', ','])
+                        .map_or(0, |i| i + 1)
+                        .max(slower.floor_char_boundary(c_start.saturating_sub(50)));
+                    let window = &slower[window_start..c.range.end.min(slower.len())];
+                    if NOT_POSITIVITY.iter().any(|w| contains_word(window, w))
+                        || after_words(
+                            &a,
+                            c,
+                            &["years", "months", "patients", "men", "women", "mm", "cm"],
+                        )
+                    {
+                        continue;
+                    }
+                    let mut m = if respectively && distinct_sm.len() == counts.len() {
+                        Some((*distinct_sm[ci]).clone())
+                    } else {
+                        marker_for(c_start, &sm, &last_marker)
+                    };
+                    let t = if respectively && st.len() == counts.len() {
+                        Some(st[ci].clone())
+                    } else {
+                        tumour_for(c.range.end, &st)
+                    };
+                    let Some(t) = t.or_else(|| main_tumour(&tumours, &mut keys)) else {
+                        continue;
+                    };
+                    if m.is_none() {
+                        continue;
+                    }
+                    let negative = is_negative(&slower, c.range.start, c.range.end);
+                    let (mut x, mut y, mut rule) = (c.x, c.y, "count");
+                    if y.is_none() {
+                        y = group_of(&mut keys, &t.text);
+                        if let (Some(total), None, Some(pct)) = (y, x, c.percent) {
+                            x = numerator_from_percent(pct, total);
+                            rule = "percent of group";
+                        } else if let (Some(total), Some(xv), Some(pct)) = (y, x, c.percent)
+                            && !agrees(xv, total, pct)
+                        {
+                            y = None;
+                        }
+                        if y.is_none() && x.is_none() {
+                            continue;
+                        }
+                        if x.is_some() && y.is_some() && rule == "count" {
+                            rule = "count of group";
+                        }
+                    }
+                    if negative && let (Some(xv), Some(yv)) = (x, y) {
+                        x = yv.checked_sub(xv);
+                        rule = "negative state converted";
+                    }
+                    if let (Some(xv), Some(yv)) = (x, y)
+                        && xv > yv
+                    {
+                        continue;
+                    }
+                    if let Some(mm) = m.take() {
+                        push(&mut profiles, &mm, &t, x, y, stext, p, ss, se, rule, false);
+                        last_marker = Some(mm);
+                    }
+                    used_tumour_for_count.push(t.start);
+                }
+
+                // `all` / `none of` / `absent in two X` statements without a count expression.
+                let statement_tumours: Vec<&&TumourOcc> = st
+                    .iter()
+                    .filter(|t| !used_tumour_for_count.contains(&t.start))
+                    .collect();
+                if counts.is_empty() && !statement_tumours.is_empty() {
+                    let all = contains_word(&slower, "all");
+                    let none = slower.contains("none of")
+                        || slower.contains(" no ")
+                        || slower.contains("absent");
+                    for t in statement_tumours {
+                        let local = t.start - ss;
+                        let m = marker_for(local, &sm, &last_marker);
+                        let Some(m) = m else { continue };
+                        let negative = none || is_negative(&slower, local, t.end - ss);
+                        let n =
+                            number_before(text, t.start).or_else(|| group_of(&mut keys, &t.text));
+                        if !(all || none || number_before(text, t.start).is_some()) {
+                            continue;
+                        }
+                        if !(slower.contains("positiv")
+                            || slower.contains("negativ")
+                            || slower.contains("absent")
+                            || slower.contains("stain")
+                            || slower.contains("express")
+                            || slower.contains("immunoreactiv"))
+                        {
+                            continue;
+                        }
+                        let (x, y) = if negative {
+                            (Some(0), n)
+                        } else if all {
+                            (n, n)
+                        } else {
+                            continue;
+                        };
+                        if y.is_none() && !negative {
+                            continue;
+                        }
+                        push(
+                            &mut profiles,
+                            &m,
+                            t,
+                            x,
+                            y,
+                            stext,
+                            p,
+                            ss,
+                            se,
+                            if negative {
+                                "none of group"
+                            } else {
+                                "all of group"
+                            },
+                            false,
+                        );
+                    }
+                }
+
+                // Case reports: each marker stated positive is 1/1, negative 0/1.
+                if found.case_report && counts.is_empty() && ihc_here && !sm.is_empty() {
+                    let patients = if lower.contains("two patients") || lower.contains("two cases")
+                    {
+                        2
+                    } else {
+                        1
+                    };
+                    let Some(t) = st
+                        .first()
+                        .map(|t| (*t).clone())
+                        .or_else(|| main_tumour(&tumours, &mut keys))
+                    else {
+                        continue;
+                    };
+                    for m in dedupe_markers(&sm) {
+                        let negative = is_negative(&slower, m.start - ss, m.end - ss)
+                            || slower.contains("absence")
+                            || slower.contains("loss");
+                        let x = if negative { 0 } else { patients };
+                        push(
+                            &mut profiles,
+                            m,
+                            &t,
+                            Some(x),
+                            Some(patients),
+                            stext,
+                            p,
+                            ss,
+                            se,
+                            "case report",
+                            true,
+                        );
+                    }
+                }
+                if let Some(m) = sm.last() {
+                    last_marker = Some((*m).clone());
+                }
+            }
+        }
+        found.profiles = profiles;
+        found
+    }
+}
+
+/// Words cut to their first seven letters: `desmoid fibromatoses` and `desmoid fibromatosis`
+/// are one group.
+fn stem_key(key: &str) -> String {
+    key.split(' ')
+        .map(|w| w.get(..7).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Markers of a sentence, one per concept, in order.
+fn dedupe_markers<'a>(sm: &[&'a MarkerOcc]) -> Vec<&'a MarkerOcc> {
+    let mut out: Vec<&MarkerOcc> = Vec::new();
+    for m in sm {
+        if !out.iter().any(|o| o.key() == m.key()) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+#[expect(clippy::too_many_arguments)]
+fn push(
+    profiles: &mut Vec<Profile>,
+    m: &MarkerOcc,
+    t: &TumourOcc,
+    positive: Option<u32>,
+    total: Option<u32>,
+    sentence: &str,
+    passage: usize,
+    start: usize,
+    end: usize,
+    rule: &str,
+    case_report: bool,
+) {
+    let duplicate = profiles.iter().any(|p| {
+        p.marker_id == m.id && p.tumour_type == t.text && p.positive == positive && p.total == total
+    });
+    if duplicate {
+        return;
+    }
+    profiles.push(Profile {
+        marker: m.text.clone(),
+        marker_id: m.id.clone().filter(|id| !id.starts_with("HGNC-SYMBOL:")),
+        marker_symbol: m.symbol.clone(),
+        tumour_type: t.text.clone(),
+        tumour_id: t.id.clone(),
+        site: t.site.as_ref().map(|s| s.0.clone()),
+        site_id: t.site.as_ref().and_then(|s| s.1.clone()),
+        positive,
+        total,
+        evidence: sentence.to_owned(),
+        evidence_span: Some((passage as u32, start as u32, end as u32)),
+        case_report,
+        rule: rule.to_owned(),
+    });
+}
+
+/// The candidate whose span is nearest to byte `at`, weighting distance before and after.
+fn nearest<'a, T>(
+    items: impl Iterator<Item = (usize, usize, &'a T)>,
+    at: usize,
+    before_weight: f64,
+    after_weight: f64,
+) -> Option<&'a T> {
+    items
+        .map(|(s, e, item)| {
+            let d = if e <= at {
+                (at - e) as f64 * before_weight
+            } else if s >= at {
+                (s - at) as f64 * after_weight
+            } else {
+                0.0
+            };
+            (d, item)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, item)| item)
+}
+
+/// The most mentioned tumour type (ties: the first), for counts whose sentence names none.
+fn main_tumour(tumours: &[TumourOcc], keys: &mut KeyBuilder) -> Option<TumourOcc> {
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for (i, t) in tumours.iter().enumerate() {
+        let e = counts.entry(keys.name_key(&t.text)).or_insert((0, i));
+        e.0 += 1;
+    }
+    let best = counts
+        .values()
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))?;
+    tumours.get(best.1).cloned()
+}
+
+/// True when the state near the span `start..end` is negative (`negative`, `absent`, `loss`)
+/// rather than positive: the nearest cue wins.
+fn is_negative(lower: &str, start: usize, end: usize) -> bool {
+    const NEG: [&str; 8] = [
+        "negative",
+        "absent",
+        "absence",
+        "loss of",
+        "lacked",
+        "no immunoreactivity",
+        "not detected",
+        "not express",
+    ];
+    const POS: [&str; 8] = [
+        "positive",
+        "expressed",
+        "immunoreactiv",
+        "stained",
+        "overexpression",
+        "labeled",
+        "showed",
+        "expression",
+    ];
+    let distance = |cues: &[&str]| {
+        cues.iter()
+            .filter_map(|c| {
+                let after = lower.get(end..).and_then(|s| s.find(c));
+                let before = lower
+                    .get(..start)
+                    .and_then(|s| s.rfind(c))
+                    .map(|i| start - i - c.len());
+                match (before, after) {
+                    (Some(b), Some(a)) => Some(a.min(b)),
+                    (b, a) => b.or(a),
+                }
+            })
+            .min()
+    };
+    match (distance(&NEG), distance(&POS)) {
+        (Some(n), Some(p)) => n < p,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// True when one of `words` follows the count directly (`56 years`, `14 cases [78%]` are not
+/// what this checks; ages and sizes are).
+fn after_words(a: &[Spanned], c: &Count, words: &[&str]) -> bool {
+    matches!(a.get(c.atoms.end).map(|s| &s.atom), Some(Atom::Word(w)) if words.contains(&w.as_str()))
+        && c.y.is_none()
+}
+
+/// `17, 30, 14, and two of the MFHs` / `28, 30, 29, and 29 of 30 leiomyosarcomas`: the
+/// numbers, a shared total when given, and the atom index after the list.
+fn number_list(a: &[Spanned]) -> Option<(Vec<u32>, Option<u32>, usize)> {
+    let mut i = 0;
+    while i < a.len() {
+        let mut values = Vec::new();
+        let mut j = i;
+        while let Some(Atom::Number(n)) = a.get(j).map(|s| &s.atom) {
+            values.push(*n);
+            j += 1;
+            match a.get(j).map(|s| &s.atom) {
+                Some(Atom::Punct(',')) => {
+                    j += 1;
+                    if matches!(a.get(j).map(|s| &s.atom), Some(Atom::Word(w)) if w == "and") {
+                        j += 1;
+                    }
+                }
+                Some(Atom::Word(w)) if w == "and" => j += 1,
+                _ => break,
+            }
+        }
+        if values.len() >= 2 {
+            // `of 30` or `of the MFHs`.
+            if matches!(a.get(j).map(|s| &s.atom), Some(Atom::Word(w)) if w == "of") {
+                if let Some(Atom::Number(total)) = a.get(j + 1).map(|s| &s.atom) {
+                    return Some((values, Some(*total), j + 2));
+                }
+                return Some((values, None, j + 1));
+            }
+            if matches!(a.get(j).map(|s| &s.atom), Some(Atom::Word(w)) if w == "cases") {
+                return Some((values, None, j + 1));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    None
+}
+
+/// A number right before byte `start` (`73 IMTs`, `20 cases of nodular fasciitis`, `the one
+/// leiomyosarcoma`), skipping `cases of` / `patients with`.
+fn number_before(text: &str, start: usize) -> Option<u32> {
+    let before = text.get(..start)?;
+    let a = atoms(&before[before.floor_char_boundary(before.len().saturating_sub(40))..]);
+    let mut i = a.len();
+    // Skip `cases of`, `patients with`, `samples of`.
+    if i >= 2
+        && matches!(&a[i - 1].atom, Atom::Word(w) if w == "of" || w == "with")
+        && matches!(&a[i - 2].atom, Atom::Word(w) if matches!(w.as_str(), "cases" | "patients" | "samples" | "specimens"))
+    {
+        i -= 2;
+    }
+    match a.get(i.checked_sub(1)?).map(|s| &s.atom) {
+        Some(Atom::Number(n)) if *n > 0 && *n < 100_000 => {
+            // Not `(n = 12)` of another group, not a year or a percentage base.
+            if i >= 2 && matches!(&a[i - 2].atom, Atom::Punct('/')) {
+                return None;
+            }
+            Some(*n)
+        }
+        _ => None,
+    }
+}
+
+/// `urothelial carcinoma, 20;` / `(n = 20)` right after the tumour.
+fn number_after_comma(text: &str, end: usize) -> Option<u32> {
+    let after = text.get(end..)?;
+    let a = atoms(&after[..after.floor_char_boundary(after.len().min(24))]);
+    match (
+        a.first().map(|s| &s.atom),
+        a.get(1).map(|s| &s.atom),
+        a.get(2).map(|s| &s.atom),
+    ) {
+        (Some(Atom::Punct(',')), Some(Atom::Number(n)), next)
+            if !matches!(next, Some(Atom::Punct('(')) | Some(Atom::Percent(..))) =>
+        {
+            Some(*n)
+        }
+        (Some(Atom::Punct('(')), Some(Atom::Word(w)), _) if w == "n" => {
+            match a.get(3).map(|s| &s.atom) {
+                Some(Atom::Number(n)) => Some(*n),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Noun phrases ending in a tumour word (`non-osteogenic bone tumors`): up to three words
+/// before the head, stopping at punctuation, numbers and function words.
+fn head_phrases(text: &str) -> Vec<(usize, usize)> {
+    const STOP: [&str; 20] = [
+        "of", "in", "and", "or", "with", "for", "the", "a", "an", "to", "from", "by", "as", "all",
+        "these", "those", "other", "some", "were", "was",
+    ];
+    let bytes = text.as_bytes();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphabetic() {
+            let s = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-') {
+                i += 1;
+            }
+            words.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (k, &(s, e)) in words.iter().enumerate() {
+        let w = &text[s..e];
+        if !TUMOUR_HEADS.iter().any(|h| w.to_lowercase().starts_with(h)) {
+            continue;
+        }
+        let mut start = s;
+        let mut j = k;
+        let mut taken = 0;
+        while j > 0 && taken < 3 {
+            let (ps, pe) = words[j - 1];
+            let gap = &text[pe..start];
+            if !gap.chars().all(|c| c == ' ') || gap.is_empty() {
+                break;
+            }
+            let pw = text[ps..pe].to_lowercase();
+            if STOP.contains(&pw.as_str()) || pw.chars().any(|c| c.is_ascii_digit()) {
+                break;
+            }
+            start = ps;
+            j -= 1;
+            taken += 1;
+        }
+        if taken > 0 {
+            out.push((start, e));
+        }
+    }
+    out
+}

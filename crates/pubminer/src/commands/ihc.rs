@@ -1,0 +1,633 @@
+//! `pubminer ihc`: the IHC tumour-profile pipeline (classify, extract, normalise, store),
+//! the landscape, the Human Protein Atlas concordance, and `eval ihc`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use pubminer_formats::ReadOptions;
+use pubminer_ihc::kb::{DocInfo, Kb, LandscapeRow};
+use pubminer_ihc::{IhcFormat, IhcPipeline, IhcRecord, Outcome};
+
+use crate::pipeline::{self, RunOptions, RunSummary};
+
+/// Documents per knowledge-base transaction: a crash loses at most this many, and a
+/// resumed run redoes them.
+const COMMIT_EVERY: usize = 2_000;
+
+/// What `ihc run` did.
+#[derive(Clone, Debug, Default)]
+pub struct IhcRunReport {
+    /// Documents classified include.
+    pub included: u64,
+    /// Documents classified exclude on their content.
+    pub excluded: u64,
+    /// Documents not read on their content, by cause (stored as `exclude` with the cause).
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Documents already in the knowledge base, left alone (`--resume`).
+    pub resumed: u64,
+    /// Profiles extracted from included documents.
+    pub profiles: u64,
+    /// Exclusion reasons (their first words), for the summary.
+    pub reasons: BTreeMap<String, u64>,
+}
+
+impl IhcRunReport {
+    /// Lines for stderr.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{} include, {} exclude, {} profile(s)",
+            self.included, self.excluded, self.profiles
+        );
+        for (k, n) in &self.skipped {
+            let _ = write!(s, "; {n} {k} (stored as exclude)");
+        }
+        if self.resumed > 0 {
+            let _ = write!(
+                s,
+                "; {} already in the knowledge base (--resume)",
+                self.resumed
+            );
+        }
+        let mut reasons: Vec<(&String, &u64)> = self.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1));
+        for (r, n) in reasons.into_iter().take(6) {
+            let _ = write!(s, "\n  exclude: {n:>6}  {r}");
+        }
+        s
+    }
+}
+
+/// What `ihc run` was asked to do.
+pub struct RunArgs<'a> {
+    /// Inputs (files, or the batches a PubMed query downloaded).
+    pub inputs: &'a [PathBuf],
+    /// The knowledge base.
+    pub kb: &'a Path,
+    /// The per-document output, when asked.
+    pub output: Option<&'a Path>,
+    /// Its format.
+    pub format: IhcFormat,
+    /// Skip documents the knowledge base already has.
+    pub resume: bool,
+}
+
+/// The reason's gist: the part before a colon or parenthesis (`review`, `no IHC marker
+/// named`), so the summary groups like reasons.
+fn reason_class(reason: &str) -> String {
+    let end = reason.find([':', '(']).unwrap_or(reason.len());
+    reason[..end].trim().to_owned()
+}
+
+/// Runs the pipeline over `args.inputs`, storing into the knowledge base.
+///
+/// # Errors
+/// Unreadable input (per the error policy), an unwritable output or knowledge base.
+pub fn run(
+    args: &RunArgs<'_>,
+    ihc: &IhcPipeline,
+    read_options: &ReadOptions,
+    options: &RunOptions,
+) -> Result<(RunSummary, IhcRunReport)> {
+    let mut kb = Kb::open(args.kb)?;
+    let existing: HashSet<String> = if args.resume {
+        kb.document_ids()?
+    } else {
+        HashSet::new()
+    };
+    let mut out: Option<Box<dyn std::io::Write>> = match args.output {
+        None => None,
+        Some(p) if p.as_os_str() == "-" => {
+            Some(Box::new(std::io::BufWriter::new(std::io::stdout().lock())))
+        }
+        Some(p) => Some(Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ))),
+    };
+    if let Some(w) = out.as_mut()
+        && args.format == IhcFormat::Tsv
+    {
+        w.write_all(pubminer_ihc::output::TSV_HEADER.as_bytes())?;
+    }
+    let format = args.format;
+    let encode = out.is_some();
+    let mut report = IhcRunReport::default();
+    let mut batch: Vec<(IhcRecord, DocInfo)> = Vec::with_capacity(COMMIT_EVERY);
+    let summary = pipeline::run(
+        args.inputs,
+        read_options,
+        options,
+        |doc| {
+            let id = doc.meta.pmid.as_deref().unwrap_or(&doc.id);
+            if existing.contains(id) {
+                return None;
+            }
+            let outcome = ihc.process(&doc);
+            let mut text = String::new();
+            if encode {
+                pubminer_ihc::output::encode(&outcome.record, format, &mut text);
+            }
+            Some((outcome, text))
+        },
+        |item| {
+            let Some((
+                Outcome {
+                    record,
+                    info,
+                    skipped,
+                },
+                text,
+            )) = item
+            else {
+                report.resumed += 1;
+                return Ok(());
+            };
+            if let Some(w) = out.as_mut() {
+                w.write_all(text.as_bytes())
+                    .context("cannot write the output")?;
+            }
+            match skipped {
+                Some(why) => *report.skipped.entry(why.as_str()).or_default() += 1,
+                None if record.label == "include" => report.included += 1,
+                None => {
+                    report.excluded += 1;
+                    *report
+                        .reasons
+                        .entry(reason_class(&record.reason))
+                        .or_default() += 1;
+                }
+            }
+            report.profiles += record.profiles.len() as u64;
+            batch.push((record, info));
+            if batch.len() >= COMMIT_EVERY {
+                kb.store(&batch)?;
+                batch.clear();
+            }
+            Ok(())
+        },
+    )?;
+    kb.store(&batch)?;
+    if let Some(mut w) = out {
+        w.flush().context("cannot write the output")?;
+    }
+    Ok((summary, report))
+}
+
+/// Landscape output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// An aligned table for the terminal.
+    Table,
+    /// Tab-separated, with a header.
+    Tsv,
+    /// Comma-separated (RFC 4180 quoting), with a header.
+    Csv,
+    /// A JSON array.
+    Json,
+}
+
+/// Renders landscape rows.
+///
+/// # Errors
+/// Never in practice (JSON of plain rows).
+pub fn render_landscape(
+    rows: &[LandscapeRow],
+    format: TableFormat,
+    max_ids: usize,
+) -> Result<String> {
+    let mut s = String::new();
+    let header = [
+        "marker",
+        "tumour",
+        "tumour_name",
+        "positive",
+        "total",
+        "rate",
+        "ci_low",
+        "ci_high",
+        "studies",
+        "case_reports",
+        "documents",
+    ];
+    match format {
+        TableFormat::Json => s = serde_json::to_string_pretty(rows)? + "\n",
+        TableFormat::Tsv | TableFormat::Csv => {
+            let sep = if format == TableFormat::Tsv {
+                "\t"
+            } else {
+                ","
+            };
+            let field = |v: &str| -> String {
+                if format == TableFormat::Csv && v.contains([',', '"', '\n']) {
+                    format!("\"{}\"", v.replace('"', "\"\""))
+                } else {
+                    v.replace(['\t', '\n'], " ")
+                }
+            };
+            s.push_str(&header.join(sep));
+            s.push('\n');
+            for r in rows {
+                let values = [
+                    field(&r.marker),
+                    field(&r.tumour),
+                    field(&r.tumour_name),
+                    r.positive.to_string(),
+                    r.total.to_string(),
+                    format!("{:.4}", r.rate),
+                    format!("{:.4}", r.low),
+                    format!("{:.4}", r.high),
+                    r.studies.to_string(),
+                    r.case_reports.to_string(),
+                    field(&r.documents.join(";")),
+                ];
+                s.push_str(&values.join(sep));
+                s.push('\n');
+            }
+        }
+        TableFormat::Table => {
+            if rows.is_empty() {
+                s.push_str("no profiles match\n");
+                return Ok(s);
+            }
+            let tumour_w = rows
+                .iter()
+                .map(|r| label(r).chars().count())
+                .max()
+                .unwrap_or(6)
+                .clamp(6, 48);
+            let marker_w = rows
+                .iter()
+                .map(|r| r.marker.chars().count())
+                .max()
+                .unwrap_or(6)
+                .clamp(6, 16);
+            let _ = writeln!(
+                s,
+                "{:<marker_w$}  {:<tumour_w$}  {:>9}  {:>6}  {:<13}  {:>7}  {:>5}  documents",
+                "marker", "tumour type", "pos/total", "rate", "95% CI", "studies", "cases"
+            );
+            for r in rows {
+                let ids: Vec<&str> = r
+                    .documents
+                    .iter()
+                    .take(max_ids)
+                    .map(String::as_str)
+                    .collect();
+                let more = r.documents.len().saturating_sub(max_ids);
+                let (frac, rate, ci) = if r.total > 0 {
+                    (
+                        format!("{}/{}", r.positive, r.total),
+                        format!("{:.1}%", 100.0 * r.rate),
+                        format!("{:.1}-{:.1}%", 100.0 * r.low, 100.0 * r.high),
+                    )
+                } else {
+                    ("-".to_owned(), "-".to_owned(), "-".to_owned())
+                };
+                let _ = writeln!(
+                    s,
+                    "{:<marker_w$}  {:<tumour_w$}  {frac:>9}  {rate:>6}  {ci:<13}  {:>7}  {:>5}  {}{}",
+                    truncate(&r.marker, marker_w),
+                    truncate(&label(r), tumour_w),
+                    r.studies,
+                    r.case_reports,
+                    ids.join(","),
+                    if more > 0 {
+                        format!(" +{more}")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// `lung adenocarcinoma [ONCOTREE:LUAD]`, or the name alone when it is not normalised.
+fn label(r: &LandscapeRow) -> String {
+    if r.tumour.contains(':') {
+        format!("{} [{}]", r.tumour_name, r.tumour)
+    } else {
+        r.tumour_name.clone()
+    }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Reads the gold IHC records (the dev set's JSONL).
+///
+/// # Errors
+/// An unreadable file or a line that is not a gold record (with its line number).
+pub fn read_gold(path: &Path) -> Result<Vec<pubminer_ihc::eval::GoldRecord>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}:{}: not an IHC gold record", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// Reads `ihc run` JSONL output.
+///
+/// # Errors
+/// An unreadable file or a line that is not an `ihc run` record.
+pub fn read_records(path: &Path) -> Result<Vec<IhcRecord>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| {
+                format!(
+                    "{}:{}: not an `ihc run` JSONL record",
+                    path.display(),
+                    i + 1
+                )
+            })
+        })
+        .collect()
+}
+
+/// Runs the pipeline on `inputs` in memory (for `eval ihc` without `--pred`).
+///
+/// # Errors
+/// Unreadable input, per the error policy.
+pub fn predict(
+    inputs: &[PathBuf],
+    ihc: &IhcPipeline,
+    read_options: &ReadOptions,
+    options: &RunOptions,
+) -> Result<(Vec<IhcRecord>, RunSummary)> {
+    let mut records = Vec::new();
+    let summary = pipeline::run(
+        inputs,
+        read_options,
+        options,
+        |doc| ihc.process(&doc).record,
+        |r| {
+            records.push(r);
+            Ok(())
+        },
+    )?;
+    Ok((records, summary))
+}
+
+/// Builds the pipeline over the lexicon that `lexicon` names (or the default one).
+///
+/// # Errors
+/// When the lexicon cannot be opened or built.
+pub fn pipeline_for(
+    lexicon: &crate::LexiconArgs,
+    english_only: bool,
+    quiet: bool,
+) -> Result<IhcPipeline> {
+    let lex =
+        crate::paths::open_lexicon(lexicon.lexicon.as_deref(), lexicon.vocab.as_deref(), quiet)?;
+    let extractor = pubminer_ihc::Extractor::new(std::sync::Arc::new(lex));
+    Ok(IhcPipeline::new(extractor, english_only))
+}
+
+fn kb_path(kb: Option<&Path>) -> Result<PathBuf> {
+    let path = kb.map_or_else(crate::paths::default_kb, Path::to_owned);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(path)
+}
+
+fn existing_kb(kb: Option<&Path>) -> Result<Kb> {
+    let path = kb.map_or_else(crate::paths::default_kb, Path::to_owned);
+    if !path.exists() {
+        anyhow::bail!(
+            "no knowledge base at {}: fill it with `pubminer ihc run IN...`{}",
+            path.display(),
+            if kb.is_some() {
+                ""
+            } else {
+                " (or pass --kb FILE)"
+            }
+        );
+    }
+    Ok(Kb::open_read_only(&path)?)
+}
+
+/// Fetches the `--query` batches (resumably) and returns their files.
+fn fetch_query(args: &crate::PubmedArgs, query: &str, quiet: bool) -> Result<Vec<PathBuf>> {
+    use sha2::Digest as _;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let config = pubminer_fetch::EutilsConfig {
+        base_url: args.eutils_url.clone(),
+        api_key: args.api_key.clone().or_else(|| env("NCBI_API_KEY")),
+        email: args.email.clone().or_else(|| env("NCBI_EMAIL")),
+        batch_size: args.batch_size.clamp(1, 10_000),
+        max_records: args.max,
+        ..pubminer_fetch::EutilsConfig::default()
+    };
+    let dir = args.cache.clone().unwrap_or_else(|| {
+        let digest = sha2::Sha256::digest(
+            format!("{query}\n{}\n{}", config.batch_size, config.base_url).as_bytes(),
+        );
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        crate::paths::data_dir().join("pubmed-queries").join(hex)
+    });
+    if !quiet && config.email.is_none() {
+        eprintln!(
+            "note: NCBI asks for a contact address with E-utilities requests: pass --email or set NCBI_EMAIL"
+        );
+    }
+    let client = pubminer_fetch::Eutils::new(config);
+    let mut last_note = Instant::now();
+    let got = client.fetch_query(query, &dir, &mut |done, of| {
+        if !quiet && (done == of || last_note.elapsed() > Duration::from_secs(5)) {
+            eprintln!("fetched {done}/{of} batch(es) into {}", dir.display());
+            last_note = Instant::now();
+        }
+    })?;
+    if !quiet {
+        eprintln!(
+            "PubMed: {:?} matches {} record(s); {} wanted, {} batch(es) fetched now, {} reused; {} request(s), {} retried",
+            query, got.count, got.wanted, got.fetched, got.reused, got.requests, got.retries
+        );
+        for note in &got.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    Ok(got.files)
+}
+
+/// Runs an `ihc` subcommand.
+///
+/// # Errors
+/// Whatever the subcommand hits.
+pub fn dispatch(
+    command: &crate::IhcCommand,
+    quiet: bool,
+    options: &RunOptions,
+) -> Result<std::process::ExitCode> {
+    match command {
+        crate::IhcCommand::Run {
+            inputs,
+            kb,
+            output,
+            format,
+            all_languages,
+            resume,
+            landscape,
+            pubmed,
+            lexicon,
+            input,
+        } => {
+            let mut files = inputs.clone();
+            if let Some(query) = &pubmed.query {
+                files.extend(fetch_query(pubmed, query, quiet)?);
+            }
+            let ihc = pipeline_for(lexicon, !all_languages, quiet)?;
+            let kb = kb_path(kb.as_deref())?;
+            let format = match format {
+                crate::IhcFormatArg::Jsonl => IhcFormat::Jsonl,
+                crate::IhcFormatArg::IhcTable => IhcFormat::IhcTable,
+                crate::IhcFormatArg::Tsv => IhcFormat::Tsv,
+            };
+            let args = RunArgs {
+                inputs: &files,
+                kb: &kb,
+                output: output.as_deref(),
+                format,
+                resume: *resume,
+            };
+            let (summary, report) = run(&args, &ihc, &input.read_options(), options)?;
+            if !quiet {
+                eprintln!("{}", report.describe());
+                eprintln!("{}", summary.describe());
+                let store = Kb::open_read_only(&kb)?;
+                let (docs, included, profiles) = store.counts()?;
+                eprintln!(
+                    "knowledge base {}: {docs} document(s), {included} included, {profiles} profile(s)",
+                    kb.display()
+                );
+            }
+            if let Some(min_total) = landscape {
+                let store = Kb::open_read_only(&kb)?;
+                let rows = store.landscape(None, None, *min_total)?;
+                print!("{}", render_landscape(&rows, TableFormat::Table, 5)?);
+            }
+            Ok(if summary.is_partial() {
+                std::process::ExitCode::from(3)
+            } else {
+                std::process::ExitCode::SUCCESS
+            })
+        }
+        crate::IhcCommand::Landscape {
+            kb,
+            marker,
+            tumour,
+            min_total,
+            format,
+            output,
+        } => {
+            let store = existing_kb(kb.as_deref())?;
+            let rows = store.landscape(marker.as_deref(), tumour.as_deref(), *min_total)?;
+            let text = render_landscape(&rows, *format, 8)?;
+            match output {
+                Some(path) => std::fs::write(path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        crate::IhcCommand::CompareHpa {
+            kb,
+            hpa,
+            min_total,
+            json,
+        } => {
+            let store = existing_kb(kb.as_deref())?;
+            let hpa = match hpa {
+                Some(p) => p.clone(),
+                None => crate::paths::shared_data()
+                    .map(|d| d.join("reference/hpa-ihc/hpa_cancer_ihc_pathology.tsv"))
+                    .filter(|p| p.exists())
+                    .context("no HPA table found: pass --hpa FILE (hpa_cancer_ihc_pathology.tsv from proteinatlas.org)")?,
+            };
+            let table = pubminer_ihc::hpa::HpaTable::read(&hpa)?;
+            let rows = store.landscape(None, None, *min_total)?;
+            let report = pubminer_ihc::hpa::compare(&rows, &table, *min_total);
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.render());
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// What `eval ihc` was asked to do.
+pub struct EvalArgs<'a> {
+    /// Gold JSONL.
+    pub gold: &'a Path,
+    /// `ihc run` output; the pipeline runs on the gold abstracts when absent.
+    pub pred: Option<&'a Path>,
+    /// List every miss.
+    pub verbose_misses: bool,
+    /// JSON output.
+    pub json: bool,
+    /// The lexicon.
+    pub lexicon: &'a crate::LexiconArgs,
+}
+
+/// `pubminer eval ihc`.
+///
+/// # Errors
+/// Unreadable gold or predictions (a gold file not read completely is an error: the scores
+/// would be wrong).
+pub fn eval(
+    args: &EvalArgs<'_>,
+    quiet: bool,
+    options: &RunOptions,
+) -> Result<std::process::ExitCode> {
+    let gold = read_gold(args.gold)?;
+    let records = match args.pred {
+        Some(p) => read_records(p)?,
+        None => {
+            let ihc = pipeline_for(args.lexicon, true, quiet)?;
+            let read = ReadOptions {
+                format: Some(pubminer_formats::Format::Jsonl),
+                ..ReadOptions::default()
+            };
+            let (records, summary) = predict(&[args.gold.to_owned()], &ihc, &read, options)?;
+            if summary.is_partial() {
+                anyhow::bail!(
+                    "the gold file was not read completely ({}); the scores would be wrong",
+                    summary.describe()
+                );
+            }
+            records
+        }
+    };
+    let report = pubminer_ihc::eval::evaluate(&gold, &records);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render(args.verbose_misses));
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
