@@ -169,6 +169,16 @@ const NOT_POSITIVITY: [&str; 26] = [
     "recurrence",
 ];
 
+/// Words that say a document reports immunohistochemistry.
+const IHC_CUES: [&str; 6] = [
+    "immunohisto",
+    "immunostain",
+    "immunoreactiv",
+    "ihc",
+    "immunoexpression",
+    "immunolabel",
+];
+
 fn is_tumour_head(word: &str) -> bool {
     let w = word.to_lowercase();
     TUMOUR_HEADS.iter().any(|h| w.starts_with(h))
@@ -231,6 +241,15 @@ impl Extractor {
     /// Extracts the profiles of `doc` (title and abstract passages).
     #[must_use]
     pub fn extract(&self, doc: &Document) -> Found {
+        // Most of PubMed never mentions immunohistochemistry: those documents are not tagged
+        // (the classifier excludes them on `ihc_context` alone).
+        let has_cue = |t: &str| {
+            let l = t.to_ascii_lowercase();
+            IHC_CUES.iter().any(|c| l.contains(c))
+        };
+        if !doc.passages.iter().any(|p| has_cue(p.text())) {
+            return Found::default();
+        }
         let mut tagged = doc.clone();
         tagged.mentions.clear();
         tagged.abbreviations.clear();
@@ -239,16 +258,7 @@ impl Extractor {
         let all_text = texts.join(" ");
         let lower = all_text.to_ascii_lowercase();
         let mut found = Found {
-            ihc_context: [
-                "immunohisto",
-                "immunostain",
-                "immunoreactiv",
-                "ihc",
-                "immunoexpression",
-                "immunolabel",
-            ]
-            .iter()
-            .any(|c| lower.contains(c)),
+            ihc_context: true,
             ..Found::default()
         };
 
@@ -322,19 +332,51 @@ impl Extractor {
                 .find(|(short, _)| *short == written || *short == singular)
                 .map(|(_, long)| (*long).to_owned())
         };
-        // Gene mentions that are words of the sentence (`and 1` read as the alias `AND-1`).
+        // Gene mentions that are words of the sentence (`and 1` read as the alias `AND-1`),
+        // or a letter and a digit (`B2`, `A1`: subtypes and grades far more often than the
+        // immunoglobulin genes that have them as aliases).
+        const FUNCTION_WORDS: [&str; 12] = [
+            "and", "or", "of", "in", "the", "with", "to", "for", "as", "by", "at", "a",
+        ];
         markers.retain(|m| {
-            m.curated
-                || !m.text.split_whitespace().next().is_some_and(|w| {
-                    [
-                        "and", "or", "of", "in", "the", "with", "to", "for", "as", "by", "at", "a",
-                    ]
-                    .contains(&w)
-                })
+            let b = m.text.as_bytes();
+            let letter_digit = b.len() == 2 && b[0].is_ascii_alphabetic() && b[1].is_ascii_digit();
+            let function_word = m
+                .text
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| FUNCTION_WORDS.contains(&w));
+            m.curated || !(letter_digit || function_word)
+        });
+
+        // A gene alias that the document defines as a tumour (`SCC` = small cell carcinoma,
+        // also as `SCCs`) is that tumour.
+        let mut tumours: Vec<TumourOcc> = Vec::new();
+        markers.retain(|m| {
+            if m.curated {
+                return true;
+            }
+            match long_form_of(&m.text) {
+                Some(long)
+                    if long
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(is_tumour_head) =>
+                {
+                    tumours.push(TumourOcc {
+                        passage: m.passage,
+                        start: m.start,
+                        end: m.end,
+                        text: long,
+                        id: None,
+                        site: None,
+                    });
+                    false
+                }
+                _ => true,
+            }
         });
 
         // Tumours: neoplasm mentions (and abbreviations of them), with a nested site.
-        let mut tumours: Vec<TumourOcc> = Vec::new();
         for m in &tagged.mentions {
             if m.entity_type != "Disease" {
                 continue;
@@ -417,12 +459,16 @@ impl Extractor {
         // (`non-osteogenic bone tumors`, `primary tumors`).
         for (p, text) in texts.iter().enumerate() {
             for (s, e) in head_phrases(text) {
+                let overlaps = |t: &TumourOcc| t.passage == p && t.start < e && s < t.end;
+                // A generic word inside the phrase gives way to it: `cancer` in
+                // `extrahepatic biliary cancer`.
                 if tumours
                     .iter()
-                    .any(|t| t.passage == p && t.start < e && s < t.end)
+                    .any(|t| overlaps(t) && !(is_generic(&t.text) && s <= t.start && t.end <= e))
                 {
                     continue;
                 }
+                tumours.retain(|t| !overlaps(t));
                 tumours.push(TumourOcc {
                     passage: p,
                     start: s,
@@ -449,7 +495,31 @@ impl Extractor {
             || lower.contains("we report a case")
             || lower.contains("we present a case")
             || lower.contains("we describe a case")
+            || reported_patients(&lower).is_some()
             || (lower.contains("year-old") && !lower.contains("patients"));
+        let patients = reported_patients(&lower).unwrap_or(1);
+        // The diagnosis of a case report: a tumour named where the diagnosis is stated.
+        let diagnosis: Option<TumourOcc> = texts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, text)| {
+                split_sentences(text)
+                    .into_iter()
+                    .map(move |s| (p, s.start() as usize, s.end() as usize))
+            })
+            .filter(|(p, ss, se)| {
+                let l = texts[*p][*ss..*se].to_ascii_lowercase();
+                ["diagnosis of", "diagnosed", "consistent with"]
+                    .iter()
+                    .any(|c| l.contains(c))
+            })
+            .flat_map(|(p, ss, se)| {
+                tumours
+                    .iter()
+                    .filter(move |t| t.passage == p && t.start >= ss && t.end <= se)
+            })
+            .max_by_key(|t| t.end - t.start)
+            .cloned();
 
         // Group sizes: `73 IMTs`, `20 cases of nodular fasciitis`, `urothelial carcinoma, 20`.
         let mut groups: Vec<(String, u32)> = Vec::new();
@@ -563,7 +633,7 @@ impl Extractor {
                     )
                     .cloned()
                 };
-                if non_ihc
+                if non_ihc && counts.is_empty()
                     || counts.is_empty()
                         && !slower.contains("all ")
                         && !slower.contains("none")
@@ -618,7 +688,22 @@ impl Extractor {
                         .map_or(0, |i| i + 1)
                         .max(slower.floor_char_boundary(c_start.saturating_sub(50)));
                     let window = &slower[window_start..c.range.end.min(slower.len())];
-                    if NOT_POSITIVITY.iter().any(|w| contains_word(window, w))
+                    // Thresholds are definitions, not results: `>25% cells`, `more than 10% of
+                    // cells positive`.
+                    let threshold = before
+                        .trim_end()
+                        .ends_with(['>', '<', '\u{2265}', '\u{2264}'])
+                        || ["more than", "less than", "at least", "greater than"]
+                            .iter()
+                            .any(|w| before.trim_end().ends_with(w))
+                        || after_words(&a, c, &["cells"])
+                        || slower.get(c.range.end..).is_some_and(|r| {
+                            r.trim_start().starts_with("of cells")
+                                || r.trim_start().starts_with("of tumor cells")
+                                || r.trim_start().starts_with("of tumour cells")
+                        });
+                    if threshold
+                        || NOT_POSITIVITY.iter().any(|w| contains_word(window, w))
                         || after_words(
                             &a,
                             c,
@@ -627,15 +712,55 @@ impl Extractor {
                     {
                         continue;
                     }
-                    let mut m = if respectively && distinct_sm.len() == counts.len() {
+                    // The count's own clause: markers and tumours named there win over
+                    // nearer ones across a clause boundary (`16 of 25 stained with
+                    // synaptophysin ... and 8 of 25 showed immunoreactivity for chromogranin`).
+                    let (lo, hi) = clause(&slower, &counts, ci);
+                    // In a sentence about another assay, only a clause that states a marker's
+                    // IHC positivity by itself counts (`HPV mRNA was detected in one case
+                    // (1%), and positive expression of p16 was found in 10 cases (10%)`).
+                    if non_ihc {
+                        let cl = &slower[lo..hi.min(slower.len())];
+                        let own_marker = sm.iter().any(|m| m.start - ss >= lo && m.end - ss <= hi);
+                        if !own_marker
+                            || NON_IHC.iter().any(|w| contains_word(cl, w))
+                            || !["positiv", "express", "stain", "immunoreactiv"]
+                                .iter()
+                                .any(|w| cl.contains(w))
+                        {
+                            continue;
+                        }
+                    }
+                    let in_clause_m: Vec<&MarkerOcc> = sm
+                        .iter()
+                        .copied()
+                        .filter(|m| m.start - ss >= lo && m.end - ss <= hi)
+                        .collect();
+                    let in_clause_t: Vec<&TumourOcc> = st
+                        .iter()
+                        .copied()
+                        .filter(|t| t.start - ss >= lo && t.end - ss <= hi && !is_generic(&t.text))
+                        .collect();
+                    let m = if respectively && distinct_sm.len() == counts.len() {
                         Some((*distinct_sm[ci]).clone())
+                    } else if !in_clause_m.is_empty() {
+                        marker_for(c_start, &in_clause_m, &last_marker)
                     } else {
                         marker_for(c_start, &sm, &last_marker)
                     };
                     let t = if respectively && st.len() == counts.len() {
                         Some(st[ci].clone())
+                    } else if !in_clause_t.is_empty() {
+                        tumour_for(c.range.end, &in_clause_t)
                     } else {
                         tumour_for(c.range.end, &st)
+                    };
+                    // `these tumours`: the document's tumour type.
+                    let t = match t {
+                        Some(t) if is_generic(&t.text) => main_tumour(&tumours, &mut keys)
+                            .filter(|mt| !is_generic(&mt.text))
+                            .or(Some(t)),
+                        other => other,
                     };
                     let Some(t) = t.or_else(|| main_tumour(&tumours, &mut keys)) else {
                         continue;
@@ -643,47 +768,72 @@ impl Extractor {
                     if m.is_none() {
                         continue;
                     }
-                    let negative = is_negative(&slower, c.range.start, c.range.end);
-                    let (mut x, mut y, mut rule) = (c.x, c.y, "count");
-                    if y.is_none() {
-                        y = group_of(&mut keys, &t.text);
-                        if let (Some(total), None, Some(pct)) = (y, x, c.percent) {
-                            x = numerator_from_percent(pct, total);
-                            rule = "percent of group";
-                        } else if let (Some(total), Some(xv), Some(pct)) = (y, x, c.percent)
-                            && !agrees(xv, total, pct)
-                        {
-                            y = None;
+                    // A rate without a total applies to every tumour of a coordination:
+                    // `100% of LMS and STUMP`.
+                    let mut targets = vec![t.clone()];
+                    if c.x.is_none() && c.y.is_none() {
+                        let text = texts[p];
+                        let mut last = t.clone();
+                        for next in st.iter().filter(|n| n.start > t.end && n.end - ss <= hi) {
+                            let gap = text.get(last.end..next.start).unwrap_or("x");
+                            if matches!(gap, " and " | ", " | ", and " | " or ") {
+                                targets.push((*next).clone());
+                                last = (*next).clone();
+                            } else {
+                                break;
+                            }
                         }
-                        if y.is_none() && x.is_none() {
+                    }
+                    for t in targets {
+                        let negative = is_negative(&slower, c.range.start, c.range.end);
+                        let (mut x, mut y, mut rule) = (c.x, c.y, "count");
+                        if y.is_none() {
+                            y = group_of(&mut keys, &t.text);
+                            if let (Some(total), None, Some(pct)) = (y, x, c.percent) {
+                                x = numerator_from_percent(pct, total);
+                                rule = "percent of group";
+                            } else if let (Some(total), Some(xv), Some(pct)) = (y, x, c.percent)
+                                && !agrees(xv, total, pct)
+                            {
+                                y = None;
+                            }
+                            if y.is_none() && x.is_none() {
+                                continue;
+                            }
+                            if x.is_some() && y.is_some() && rule == "count" {
+                                rule = "count of group";
+                            }
+                        }
+                        if negative && let (Some(xv), Some(yv)) = (x, y) {
+                            x = yv.checked_sub(xv);
+                            rule = "negative state converted";
+                        }
+                        if let (Some(xv), Some(yv)) = (x, y)
+                            && xv > yv
+                        {
                             continue;
                         }
-                        if x.is_some() && y.is_some() && rule == "count" {
-                            rule = "count of group";
+                        if let Some(mm) = &m {
+                            push(&mut profiles, mm, &t, x, y, stext, p, ss, se, rule, false);
+                            last_marker = Some(mm.clone());
                         }
+                        used_tumour_for_count.push(t.start);
                     }
-                    if negative && let (Some(xv), Some(yv)) = (x, y) {
-                        x = yv.checked_sub(xv);
-                        rule = "negative state converted";
-                    }
-                    if let (Some(xv), Some(yv)) = (x, y)
-                        && xv > yv
-                    {
-                        continue;
-                    }
-                    if let Some(mm) = m.take() {
-                        push(&mut profiles, &mm, &t, x, y, stext, p, ss, se, rule, false);
-                        last_marker = Some(mm);
-                    }
-                    used_tumour_for_count.push(t.start);
                 }
 
                 // `all` / `none of` / `absent in two X` statements without a count expression.
+                // With counts in the sentence, only the tumours after its `none of` are
+                // statements: `91% of LMS ..., but none of usual LM and CLM`.
+                let none_at = (!counts.is_empty())
+                    .then(|| slower.find("none of"))
+                    .flatten()
+                    .filter(|at| counts.iter().all(|c| c.range.end <= *at));
                 let statement_tumours: Vec<&&TumourOcc> = st
                     .iter()
                     .filter(|t| !used_tumour_for_count.contains(&t.start))
+                    .filter(|t| none_at.is_none_or(|at| t.start - ss > at))
                     .collect();
-                if counts.is_empty() && !statement_tumours.is_empty() {
+                if (counts.is_empty() || none_at.is_some()) && !statement_tumours.is_empty() {
                     let all = contains_word(&slower, "all");
                     let none = slower.contains("none of")
                         || slower.contains(" no ")
@@ -738,16 +888,31 @@ impl Extractor {
                 }
 
                 // Case reports: each marker stated positive is 1/1, negative 0/1.
-                if found.case_report && counts.is_empty() && ihc_here && !sm.is_empty() {
-                    let patients = if lower.contains("two patients") || lower.contains("two cases")
-                    {
-                        2
-                    } else {
-                        1
-                    };
+                let background = [
+                    "literature",
+                    "described",
+                    "previously",
+                    "rare",
+                    "may aid",
+                    "may help",
+                    "may be",
+                    "useful",
+                    "helpful",
+                    "recommend",
+                ]
+                .iter()
+                .any(|c| slower.contains(c));
+                if found.case_report
+                    && counts.is_empty()
+                    && ihc_here
+                    && !background
+                    && !sm.is_empty()
+                {
                     let Some(t) = st
-                        .first()
+                        .iter()
+                        .find(|t| !is_generic(&t.text))
                         .map(|t| (*t).clone())
+                        .or_else(|| diagnosis.clone())
                         .or_else(|| main_tumour(&tumours, &mut keys))
                     else {
                         continue;
@@ -777,9 +942,67 @@ impl Extractor {
                 }
             }
         }
+        // A case report states each marker once: keep the statement from an immunostaining
+        // sentence over a title or summary that repeats it.
+        let strong = |p: &Profile| {
+            let l = p.evidence.to_ascii_lowercase();
+            ["immuno", "stain", "ihc"].iter().any(|c| l.contains(c))
+        };
+        if profiles.iter().any(|p| p.case_report && strong(p)) {
+            profiles.retain(|p| !p.case_report || strong(p));
+        }
+        let mut seen: Vec<String> = Vec::new();
+        profiles.retain(|p| {
+            if !p.case_report {
+                return true;
+            }
+            let key = p
+                .marker_id
+                .clone()
+                .unwrap_or_else(|| keys.name_key(&p.marker));
+            if seen.contains(&key) {
+                return false;
+            }
+            seen.push(key);
+            true
+        });
         found.profiles = profiles;
         found
     }
+}
+
+/// The number of patients a case report presents (`we report two patients`), if it says so.
+fn reported_patients(lower: &str) -> Option<u32> {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if !matches!(*w, "report" | "present" | "describe")
+            || i == 0
+            || !matches!(words[i - 1], "we" | "here" | "herein")
+        {
+            continue;
+        }
+        let window = &words[i + 1..words.len().min(i + 5)];
+        let n = window.iter().find_map(|w| match *w {
+            "a" | "an" | "one" | "1" => Some(1),
+            "two" | "2" => Some(2),
+            "three" | "3" => Some(3),
+            "four" | "4" => Some(4),
+            _ => None,
+        });
+        let unit = window.iter().any(|w| {
+            matches!(
+                *w,
+                "case" | "cases" | "patient" | "patients" | "woman" | "man" | "boy" | "girl"
+            )
+        });
+        if let (Some(n), true) = (n, unit) {
+            return Some(n);
+        }
+    }
+    None
 }
 
 /// Words cut to their first seven letters: `desmoid fibromatoses` and `desmoid fibromatosis`
@@ -859,6 +1082,61 @@ fn nearest<'a, T>(
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, item)| item)
+}
+
+/// A tumour word that names no type: `tumors`, `these neoplasms`, `cancer`.
+fn is_generic(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t
+        .strip_prefix("these ")
+        .or_else(|| t.strip_prefix("the "))
+        .unwrap_or(&t);
+    matches!(
+        t,
+        "tumor"
+            | "tumors"
+            | "tumour"
+            | "tumours"
+            | "neoplasm"
+            | "neoplasms"
+            | "lesion"
+            | "lesions"
+            | "cancer"
+            | "cancers"
+            | "carcinoma"
+            | "carcinomas"
+            | "malignancy"
+            | "malignancies"
+    )
+}
+
+/// The clause of the `ci`-th count in a lower-cased sentence: from the previous clause break
+/// (`,` `;` `whereas` `while` `but`, or the previous count) to the next one.
+fn clause(lower: &str, counts: &[Count], ci: usize) -> (usize, usize) {
+    let c = &counts[ci];
+    let breaks = |s: &str| -> Vec<usize> {
+        let mut v: Vec<usize> = s.match_indices([',', ';']).map(|(i, _)| i).collect();
+        for w in [" whereas ", " while ", " but ", " compared with "] {
+            v.extend(s.match_indices(w).map(|(i, _)| i));
+        }
+        v
+    };
+    let prev_count = ci.checked_sub(1).map_or(0, |i| counts[i].range.end);
+    let next_count = counts.get(ci + 1).map_or(lower.len(), |n| n.range.start);
+    let before = lower.get(..c.range.start).unwrap_or("");
+    let lo = breaks(before)
+        .into_iter()
+        .max()
+        .map_or(0, |i| i + 1)
+        .max(prev_count);
+    let after_start = c.range.end.min(lower.len());
+    let after = lower.get(after_start..).unwrap_or("");
+    let hi = breaks(after)
+        .into_iter()
+        .min()
+        .map_or(lower.len(), |i| after_start + i)
+        .min(next_count);
+    (lo, hi.max(c.range.end))
 }
 
 /// The most mentioned tumour type (ties: the first), for counts whose sentence names none.
@@ -978,6 +1256,26 @@ fn number_before(text: &str, start: usize) -> Option<u32> {
     let before = text.get(..start)?;
     let a = atoms(&before[before.floor_char_boundary(before.len().saturating_sub(40))..]);
     let mut i = a.len();
+    // Skip up to three modifiers before a `patients with` (`patients with curatively resected
+    // intrahepatic cholangiocarcinoma`).
+    let is_of_with = |k: usize| {
+        k >= 2
+            && matches!(&a[k - 1].atom, Atom::Word(w) if w == "of" || w == "with")
+            && matches!(&a[k - 2].atom, Atom::Word(w) if matches!(w.as_str(), "cases" | "patients" | "samples" | "specimens"))
+    };
+    if !is_of_with(i) {
+        for skip in 1..=3 {
+            let Some(k) = i.checked_sub(skip) else { break };
+            if !matches!(&a[k].atom, Atom::Word(w) if w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            {
+                break;
+            }
+            if is_of_with(k) {
+                i = k;
+                break;
+            }
+        }
+    }
     // Skip `cases of`, `patients with`, `samples of`.
     if i >= 2
         && matches!(&a[i - 1].atom, Atom::Word(w) if w == "of" || w == "with")

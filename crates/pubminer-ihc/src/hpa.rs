@@ -492,6 +492,7 @@ mod tests {
             studies: 1,
             case_reports: 0,
             documents: vec!["1".into()],
+            sites: Vec::new(),
         };
         let rows = [
             row("lung adenocarcinoma", 27, 35),

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::Serialize;
 
 use crate::model::IhcRecord;
@@ -71,6 +71,8 @@ CREATE TABLE IF NOT EXISTS profiles (
 CREATE INDEX IF NOT EXISTS profiles_marker ON profiles(marker_symbol, marker_id);
 CREATE INDEX IF NOT EXISTS profiles_tumour ON profiles(tumour_id, tumour_type);
 CREATE INDEX IF NOT EXISTS profiles_document ON profiles(document);
+CREATE INDEX IF NOT EXISTS profiles_cell ON profiles(
+    coalesce(marker_symbol, marker_id, lower(marker)), coalesce(tumour_id, lower(tumour_type)));
 ";
 
 /// An open knowledge base.
@@ -123,7 +125,64 @@ pub struct LandscapeRow {
     pub case_reports: u64,
     /// PMIDs (document ids) behind the row.
     pub documents: Vec<String>,
+    /// Anatomical sites named with the tumour type, as written.
+    pub sites: Vec<String>,
 }
+
+/// One study behind a landscape cell: the profile, its sentence and its document.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Evidence {
+    /// Document id (PMID).
+    pub document: String,
+    /// Title.
+    pub title: String,
+    /// Year.
+    pub year: Option<i32>,
+    /// Journal.
+    pub journal: Option<String>,
+    /// The document's classification reason.
+    pub reason: String,
+    /// Marker as written.
+    pub marker: String,
+    /// Tumour type as written.
+    pub tumour_type: String,
+    /// Site as written.
+    pub site: Option<String>,
+    /// Positive cases.
+    pub positive: Option<u32>,
+    /// Cases tested.
+    pub total: Option<u32>,
+    /// From a case report.
+    pub case_report: bool,
+    /// The evidence sentence.
+    pub evidence: String,
+    /// The extraction rule.
+    pub rule: String,
+}
+
+/// A stored document with its profiles.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StoredDocument {
+    /// Document id (PMID).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Year.
+    pub year: Option<i32>,
+    /// Journal.
+    pub journal: Option<String>,
+    /// `include` or `exclude`.
+    pub label: String,
+    /// Why.
+    pub reason: String,
+    /// Its profiles, as evidence rows.
+    pub profiles: Vec<Evidence>,
+}
+
+/// The landscape key of a marker: the expression `landscape` groups by.
+const MARKER_KEY: &str = "coalesce(p.marker_symbol, p.marker_id, lower(p.marker))";
+/// The landscape key of a tumour type.
+const TUMOUR_KEY: &str = "coalesce(p.tumour_id, lower(p.tumour_type))";
 
 /// Wilson score interval (95%) for `x` successes of `n`.
 #[must_use]
@@ -151,6 +210,10 @@ impl Kb {
             path: p.clone(),
             source,
         };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // A failure shows up as the open error below, naming the file.
+            let _ = std::fs::create_dir_all(dir);
+        }
         let conn = Connection::open(path).map_err(err)?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
@@ -320,7 +383,8 @@ impl Kb {
                         sum(CASE WHEN p.case_report = 0 AND p.positive IS NOT NULL AND p.total IS NOT NULL THEN p.total ELSE 0 END),
                         count(DISTINCT CASE WHEN p.case_report = 0 AND p.total IS NOT NULL THEN p.document END),
                         count(DISTINCT CASE WHEN p.case_report = 1 THEN p.document END),
-                        group_concat(DISTINCT p.document)
+                        group_concat(DISTINCT p.document),
+                        group_concat(DISTINCT p.site)
                  FROM profiles p
                  WHERE (?1 IS NULL OR lower(p.marker_symbol) = lower(?1) OR lower(p.marker) = lower(?1) OR lower(p.marker_id) = lower(?1))
                    AND (?2 IS NULL OR lower(p.tumour_type) LIKE '%' || lower(?2) || '%' OR lower(p.tumour_id) = lower(?2)
@@ -341,12 +405,13 @@ impl Kb {
                     r.get::<_, i64>(5)?,
                     r.get::<_, i64>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in rows {
-            let (mk, tk, tn, x, n, studies, cases, docs) = row.map_err(self.err())?;
+            let (mk, tk, tn, x, n, studies, cases, docs, sites) = row.map_err(self.err())?;
             let (x, n) = (x.max(0) as u64, n.max(0) as u64);
             if n < min_total && cases == 0 {
                 continue;
@@ -369,9 +434,113 @@ impl Kb {
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
                     .collect(),
+                sites: sites
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
             });
         }
         Ok(out)
+    }
+
+    /// The studies behind one landscape cell (`marker` and `tumour` are the row's keys, as
+    /// [`LandscapeRow::marker`] and [`LandscapeRow::tumour`]), largest first.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn evidence(&self, marker: &str, tumour: &str) -> Result<Vec<Evidence>> {
+        self.evidence_where(
+            &format!("{MARKER_KEY} = ?1 AND {TUMOUR_KEY} = ?2"),
+            params![marker, tumour],
+        )
+    }
+
+    /// One stored document and its profiles, if present.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
+        let doc = self
+            .conn
+            .query_row(
+                "SELECT id, title, year, journal, label, reason FROM documents WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok(StoredDocument {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        year: r.get(2)?,
+                        journal: r.get(3)?,
+                        label: r.get(4)?,
+                        reason: r.get(5)?,
+                        profiles: Vec::new(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.err())?;
+        let Some(mut doc) = doc else {
+            return Ok(None);
+        };
+        doc.profiles = self.evidence_where("p.document = ?1", params![id])?;
+        Ok(Some(doc))
+    }
+
+    fn evidence_where(
+        &self,
+        condition: &str,
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Evidence>> {
+        // `condition` is one of the fixed strings above; values are always bound parameters.
+        let sql = format!(
+            "SELECT p.document, d.title, d.year, d.journal, d.reason, p.marker, p.tumour_type, p.site,
+                    p.positive, p.total, p.case_report, p.evidence, p.rule
+             FROM profiles p JOIN documents d ON d.id = p.document
+             WHERE {condition}
+             ORDER BY p.total IS NULL, p.total DESC, p.document, p.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err())?;
+        let rows = stmt
+            .query_map(values, |r| {
+                Ok(Evidence {
+                    document: r.get(0)?,
+                    title: r.get(1)?,
+                    year: r.get(2)?,
+                    journal: r.get(3)?,
+                    reason: r.get(4)?,
+                    marker: r.get(5)?,
+                    tumour_type: r.get(6)?,
+                    site: r.get(7)?,
+                    positive: r.get(8)?,
+                    total: r.get(9)?,
+                    case_report: r.get(10)?,
+                    evidence: r.get(11)?,
+                    rule: r.get(12)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
+    }
+
+    /// Every name under which a landscape key was written: `(kind, key, name)` with kind
+    /// `marker` or `tumour`, for search and autocomplete.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn names(&self) -> Result<Vec<(String, String, String)>> {
+        let sql = format!(
+            "SELECT DISTINCT 'marker', {MARKER_KEY}, p.marker FROM profiles p
+             UNION SELECT DISTINCT 'tumour', {TUMOUR_KEY}, p.tumour_type FROM profiles p"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
     }
 
     /// A marker as typed (`TTF-1`) to the symbol stored (`NKX2-1`) via the curated lexicon.

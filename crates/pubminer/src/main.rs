@@ -323,6 +323,32 @@ enum IhcCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The whole job on a fresh machine: with ../shared/data, the IHC dev set and a real
+    /// PubMed update file; without it, the official vocabularies are downloaded (`setup
+    /// --download`) and a PubMed query is fetched. Fills a knowledge base and prints the
+    /// landscape.
+    #[command(
+        after_help = "Example:\n  pubminer ihc demo\n  pubminer ihc demo --query \"CDX2 immunohisto*\" --max 300 --email me@example.org"
+    )]
+    Demo {
+        /// The knowledge base [default: DATA_DIR/demo.sqlite, replaced on each run].
+        #[arg(long, value_name = "FILE")]
+        kb: Option<PathBuf>,
+        /// Landscape rows with at least this many cases.
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        min_total: u64,
+        /// The PubMed query used without shared data (or to replace it).
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// Records of the query to fetch.
+        #[arg(long, default_value_t = 500, value_name = "N")]
+        max: u64,
+        /// Contact e-mail for NCBI [default: $NCBI_EMAIL].
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

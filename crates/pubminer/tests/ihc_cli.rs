@@ -1,0 +1,274 @@
+//! `pubminer ihc run | landscape` and `eval ihc`, end to end: IHC-LLMiner's TSV in, the
+//! knowledge base and JSONL/TSV/table out, re-runs that replace rather than duplicate,
+//! `--resume`, non-English exclusion, and `--query` against a loopback HTTP server that
+//! serves recorded E-utilities responses (`pubminer-fetch/tests/data/eutils`). The lexicon is
+//! built from the hand-written loader fixtures; the dev-set test reads `../shared/data` and
+//! skips when it is absent.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixture_lexicon, pubminer, run};
+
+/// IHC-LLMiner's TSV layout: `marker, pmid, url, abstract`.
+const TSV: &str = "marker\tpmid\turl\tabstract\n\
+TTF-1\t101\thttps://pubmed.ncbi.nlm.nih.gov/101/\tWe assessed TTF-1 by immunohistochemistry in primary lung tumours. TTF-1 was positive in 27 of 35 (77.1%) lung adenocarcinomas.\n\
+TTF-1\t102\thttps://pubmed.ncbi.nlm.nih.gov/102/\tImmunohistochemical staining for TTF-1 was performed on 50 lung adenocarcinomas. Nuclear TTF-1 expression was found in 40 of 50 (80%) lung adenocarcinomas.\n\
+TTF-1\t103\thttps://pubmed.ncbi.nlm.nih.gov/103/\tThis review summarises the literature on markers of lung cancer and discusses their diagnostic use.\n\
+TTF-1\t104\thttps://pubmed.ncbi.nlm.nih.gov/104/\tLe TTF-1 etait positif dans 30 des 32 adenocarcinomes pulmonaires etudies par immunohistochimie, et dans aucun des 10 carcinomes epidermoides. Ces resultats confirment son interet diagnostique.\n";
+
+fn write_tsv(dir: &Path) -> PathBuf {
+    let path = dir.join("abstracts.tsv");
+    std::fs::write(&path, TSV).unwrap();
+    path
+}
+
+fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn landscape_json(home: &Path, kb: &Path, marker: &str) -> Vec<serde_json::Value> {
+    let (code, out, err) = run(pubminer(home)
+        .args([
+            "ihc",
+            "landscape",
+            "--format",
+            "json",
+            "--marker",
+            marker,
+            "--kb",
+        ])
+        .arg(kb));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn ihc_run_fills_the_knowledge_base_and_the_landscape_pools_it() {
+    let home = tempfile::tempdir().unwrap();
+    let lexicon = fixture_lexicon(home.path());
+    let input = write_tsv(home.path());
+    let kb = home.path().join("kb.sqlite");
+    let out = home.path().join("out.jsonl");
+    let (code, _, err) = run(pubminer(home.path())
+        .args(["ihc", "run"])
+        .arg(&input)
+        .arg("--kb")
+        .arg(&kb)
+        .arg("-o")
+        .arg(&out)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 include"), "{err}");
+
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 4, "one record per document, none dropped");
+    let by_id = |id: &str| records.iter().find(|r| r["id"] == id).unwrap().clone();
+    let first = by_id("101");
+    assert_eq!(first["label"], "include", "{first}");
+    let p = &first["profiles"][0];
+    assert_eq!(p["marker"], "TTF-1");
+    assert_eq!(
+        p["marker_id"], "HGNC:11825",
+        "TTF-1 is NKX2-1, not the gene TTF1"
+    );
+    assert_eq!(p["marker_symbol"], "NKX2-1");
+    assert_eq!(
+        (p["positive"].as_u64(), p["total"].as_u64()),
+        (Some(27), Some(35))
+    );
+    assert!(p["evidence"].as_str().unwrap().contains("27 of 35 (77.1%)"));
+    assert_eq!(by_id("103")["label"], "exclude");
+    let french = by_id("104");
+    assert_eq!(french["label"], "exclude");
+    assert!(
+        french["reason"].as_str().unwrap().contains("not English"),
+        "{french}"
+    );
+
+    // The landscape pools the two studies, with a Wilson interval and the PMIDs.
+    let rows = landscape_json(home.path(), &kb, "TTF-1");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(
+        (row["positive"].as_u64(), row["total"].as_u64()),
+        (Some(67), Some(85))
+    );
+    assert_eq!(row["studies"], 2);
+    let (low, high) = (row["low"].as_f64().unwrap(), row["high"].as_f64().unwrap());
+    assert!(low < 67.0 / 85.0 && 67.0 / 85.0 < high && low > 0.6 && high < 0.9);
+    assert_eq!(row["documents"], serde_json::json!(["101", "102"]));
+    // The same row through the tumour filter and as a table and CSV.
+    let (code, table, err) = run(pubminer(home.path())
+        .args([
+            "ihc",
+            "landscape",
+            "--tumour",
+            "lung adenocarcinoma",
+            "--kb",
+        ])
+        .arg(&kb));
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("67/85"), "{table}");
+    let (code, csv, _) = run(pubminer(home.path())
+        .args(["ihc", "landscape", "--format", "csv", "--kb"])
+        .arg(&kb));
+    assert_eq!(code, 0);
+    assert!(csv.lines().next().unwrap().contains("positive"), "{csv}");
+
+    // Re-running over the same PMIDs replaces them: the pooled figures do not double.
+    let (code, _, err) = run(pubminer(home.path())
+        .args(["ihc", "run"])
+        .arg(&input)
+        .arg("--kb")
+        .arg(&kb)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    let rows = landscape_json(home.path(), &kb, "NKX2-1");
+    assert_eq!(rows[0]["total"], 85, "{rows:?}");
+
+    // --resume leaves the stored documents alone and says so.
+    let (code, _, err) = run(pubminer(home.path())
+        .args(["ihc", "run", "--resume"])
+        .arg(&input)
+        .arg("--kb")
+        .arg(&kb)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("4 already in the knowledge base"), "{err}");
+
+    // TSV and IHC-LLMiner's markdown table.
+    for (format, needle) in [("tsv", "101\tinclude\t"), ("ihc-table", "| TTF-1 |")] {
+        let (code, text, err) = run(pubminer(home.path())
+            .args(["ihc", "run", "-o", "-", "--format", format])
+            .arg(&input)
+            .arg("--kb")
+            .arg(home.path().join(format!("{format}.sqlite")))
+            .arg("--lexicon")
+            .arg(&lexicon));
+        assert_eq!(code, 0, "{err}");
+        assert!(text.contains(needle), "{format}: {text}");
+    }
+
+    // An unknown knowledge base for landscape is a clear error, not an empty table.
+    let (code, _, err) = run(pubminer(home.path())
+        .args(["ihc", "landscape", "--kb"])
+        .arg(home.path().join("missing.sqlite")));
+    assert_ne!(code, 0);
+    assert!(err.contains("missing.sqlite"), "{err}");
+}
+
+/// Serves the recorded esearch/efetch responses: `retstart=0` and `retstart=2` batches.
+fn serve_eutils() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pubminer-fetch/tests/data/eutils");
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!(
+        "http://{}/entrez/eutils",
+        server.server_addr().to_ip().unwrap()
+    );
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request.url().to_owned();
+            let file = if url.contains("esearch.fcgi") {
+                "esearch.json"
+            } else if url.contains("retstart=2") {
+                "efetch-2.xml"
+            } else {
+                "efetch-0.xml"
+            };
+            let bytes = std::fs::read(dir.join(file)).unwrap();
+            let _ = request.respond(tiny_http::Response::from_data(bytes));
+        }
+    });
+    base
+}
+
+#[test]
+fn ihc_run_query_fetches_through_eutils_and_excludes_non_english() {
+    let home = tempfile::tempdir().unwrap();
+    let lexicon = fixture_lexicon(home.path());
+    let base = serve_eutils();
+    let kb = home.path().join("kb.sqlite");
+    let out = home.path().join("out.jsonl");
+    let (code, _, err) = run(pubminer(home.path())
+        .args([
+            "ihc",
+            "run",
+            "--query",
+            "TTF-1 immunohisto*",
+            "--batch-size",
+            "2",
+        ])
+        .args(["--email", "test@example.org", "--eutils-url", &base])
+        .arg("--cache")
+        .arg(home.path().join("cache"))
+        .arg("--kb")
+        .arg(&kb)
+        .arg("-o")
+        .arg(&out)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 3, "{records:?}");
+    let ttf1 = records.iter().find(|r| r["id"] == "90000001").unwrap();
+    assert_eq!(ttf1["label"], "include", "{ttf1}");
+    assert!(
+        ttf1["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["positive"] == 27 && p["total"] == 35),
+        "{ttf1}"
+    );
+    let french = records.iter().find(|r| r["id"] == "90000003").unwrap();
+    assert_eq!(french["label"], "exclude");
+    assert!(
+        french["reason"].as_str().unwrap().contains("not English"),
+        "{french}"
+    );
+    // The batches are cached: a second run reads them without a server round trip for data.
+    assert!(home.path().join("cache/batch-000000000.xml").exists());
+    assert!(home.path().join("cache/batch-000000002.xml").exists());
+}
+
+#[test]
+fn eval_ihc_on_the_dev_set() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    let gold = data.join("ihc/dev.jsonl");
+    let Some(lexicon) = [
+        std::env::var_os("PUBMINER_LEXICON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/out/link/default.pmlex")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.exists()) else {
+        eprintln!(
+            "skipped: no full lexicon (set PUBMINER_LEXICON or build bench/out/link/default.pmlex)"
+        );
+        return;
+    };
+    if !gold.exists() {
+        eprintln!("skipped: {} is absent", gold.display());
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(pubminer(home.path())
+        .args(["eval", "ihc", "--json", "--gold"])
+        .arg(&gold)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Floors a little under the recorded figures (docs/RESULTS.md), to catch regressions.
+    assert!(v["accuracy"].as_f64().unwrap() >= 0.9, "{v}");
+    assert!(v["profile_f1"].as_f64().unwrap() >= 0.68, "{v}");
+}
