@@ -1322,9 +1322,10 @@ fn number_after_comma(text: &str, end: usize) -> Option<u32> {
 /// Noun phrases ending in a tumour word (`non-osteogenic bone tumors`): up to three words
 /// before the head, stopping at punctuation, numbers and function words.
 fn head_phrases(text: &str) -> Vec<(usize, usize)> {
-    const STOP: [&str; 20] = [
+    const STOP: [&str; 31] = [
         "of", "in", "and", "or", "with", "for", "the", "a", "an", "to", "from", "by", "as", "all",
-        "these", "those", "other", "some", "were", "was",
+        "these", "those", "other", "some", "were", "was", "had", "has", "have", "is", "are", "be",
+        "been", "showed", "show", "than", "that",
     ];
     let bytes = text.as_bytes();
     let mut words: Vec<(usize, usize)> = Vec::new();

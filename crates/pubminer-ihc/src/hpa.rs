@@ -209,6 +209,17 @@ pub fn hpa_cancer(tumour_id: &str, name: &str) -> Option<&'static str> {
     }
     let n = name.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+    // Organs HPA has no cancer type for, whose names contain one it has (`gallbladder`,
+    // `extrahepatic bile duct`), and metastases, which are not the organ's cancer.
+    if has(&[
+        "gallbladder",
+        "biliary",
+        "bile duct",
+        "extrahepatic",
+        "metasta",
+    ]) {
+        return None;
+    }
     // Order matters: the more specific organ words first.
     let rules: [(&[&str], &str); 20] = [
         (&["melanoma"], "melanoma"),
@@ -456,6 +467,8 @@ mod tests {
         assert_eq!(hpa_cancer("", "mantle cell lymphoma"), Some("lymphoma"));
         assert_eq!(hpa_cancer("", "leiomyosarcoma"), None);
         assert_eq!(hpa_cancer("", "Merkel cell carcinoma"), None);
+        assert_eq!(hpa_cancer("", "gallbladder carcinoma"), None);
+        assert_eq!(hpa_cancer("", "metastatic carcinoma to the liver"), None);
     }
 
     #[test]

@@ -451,10 +451,41 @@ impl Kb {
     /// # Errors
     /// SQLite errors.
     pub fn evidence(&self, marker: &str, tumour: &str) -> Result<Vec<Evidence>> {
+        self.evidence_page(marker, tumour, u64::MAX, 0)
+    }
+
+    /// A page of [`Kb::evidence`]: at most `limit` studies after `offset`.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn evidence_page(
+        &self,
+        marker: &str,
+        tumour: &str,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<Evidence>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         self.evidence_where(
             &format!("{MARKER_KEY} = ?1 AND {TUMOUR_KEY} = ?2"),
-            params![marker, tumour],
+            "LIMIT ?3 OFFSET ?4",
+            params![marker, tumour, limit, offset],
         )
+    }
+
+    /// How many profiles [`Kb::evidence`] has for a cell.
+    ///
+    /// # Errors
+    /// SQLite errors.
+    pub fn evidence_count(&self, marker: &str, tumour: &str) -> Result<u64> {
+        let sql = format!(
+            "SELECT count(*) FROM profiles p WHERE {MARKER_KEY} = ?1 AND {TUMOUR_KEY} = ?2"
+        );
+        self.conn
+            .query_row(&sql, params![marker, tumour], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(self.err())
     }
 
     /// One stored document and its profiles, if present.
@@ -484,22 +515,24 @@ impl Kb {
         let Some(mut doc) = doc else {
             return Ok(None);
         };
-        doc.profiles = self.evidence_where("p.document = ?1", params![id])?;
+        doc.profiles = self.evidence_where("p.document = ?1", "", params![id])?;
         Ok(Some(doc))
     }
 
     fn evidence_where(
         &self,
         condition: &str,
+        page: &str,
         values: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<Evidence>> {
-        // `condition` is one of the fixed strings above; values are always bound parameters.
+        // `condition` and `page` are fixed strings of this file; values are always bound
+        // parameters.
         let sql = format!(
             "SELECT p.document, d.title, d.year, d.journal, d.reason, p.marker, p.tumour_type, p.site,
                     p.positive, p.total, p.case_report, p.evidence, p.rule
              FROM profiles p JOIN documents d ON d.id = p.document
              WHERE {condition}
-             ORDER BY p.total IS NULL, p.total DESC, p.document, p.id"
+             ORDER BY p.total IS NULL, p.total DESC, p.document, p.id {page}"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err())?;
         let rows = stmt

@@ -10,7 +10,7 @@
 //!   elsewhere), lists matched by `respectively`, `all`/`none of` statements, counts given for
 //!   the negative state, case reports; FISH, PCR, flow cytometry, normal tissue and
 //!   sensitivity/specificity figures are not profiles;
-//! - [`classify`]: Include/Exclude with IHC-LLMiner's criteria and a one-line reason;
+//! - [`classify`](mod@classify): Include/Exclude with IHC-LLMiner's criteria and a one-line reason;
 //! - [`kb`]: the SQLite knowledge base and the landscape (pooled rates with Wilson intervals).
 
 pub mod classify;

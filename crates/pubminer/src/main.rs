@@ -233,6 +233,24 @@ enum Command {
         #[command(subcommand)]
         command: IhcCommand,
     },
+    /// The web page and JSON API over an IHC knowledge base (read-only): the landscape
+    /// heatmap, marker and tumour pages with forest plots and the HPA reference, the evidence
+    /// sentences, search, CSV/JSON downloads; the OpenAPI document at /api/openapi.json.
+    #[command(
+        after_help = "Examples:\n  pubminer serve\n  pubminer serve --kb study.sqlite --addr 127.0.0.1:9000 --hpa hpa_cancer_ihc_pathology.tsv"
+    )]
+    Serve {
+        /// The knowledge base [default: DATA_DIR/ihc.sqlite].
+        #[arg(long, value_name = "FILE")]
+        kb: Option<PathBuf>,
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        addr: std::net::SocketAddr,
+        /// HPA's `hpa_cancer_ihc_pathology.tsv` for the reference column [default: the shared
+        /// data's, when present].
+        #[arg(long, value_name = "FILE")]
+        hpa: Option<PathBuf>,
+    },
     /// Evaluate annotations against a gold standard.
     Eval {
         #[command(subcommand)]
@@ -966,6 +984,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::Ihc { command } => return commands::ihc::dispatch(command, cli.quiet, &options),
+        Command::Serve { kb, addr, hpa } => {
+            commands::serve::run(kb.as_deref(), *addr, hpa.as_deref(), cli.quiet)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Eval {
             command:
                 EvalCommand::Ihc {

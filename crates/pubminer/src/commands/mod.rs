@@ -6,5 +6,6 @@ pub mod eval;
 pub mod ihc;
 pub mod lexicon;
 pub mod link;
+pub mod serve;
 pub mod setup;
 pub mod stats;
