@@ -141,7 +141,7 @@ struct SearchResult {
 }
 
 /// A pseudo-random fraction in [0, 1) for backoff jitter.
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());

@@ -8,10 +8,12 @@
 //! into place. Transient failures (connection errors, 429, 5xx) are retried with
 //! exponential backoff and jitter.
 
+pub mod chat;
 mod download;
 mod error;
 pub mod eutils;
 
+pub use chat::{ChatAnswer, ChatClient, ChatConfig, ChatRequest, Message};
 pub use download::{Download, Downloader, Outcome, sha256_file};
 pub use error::{FetchError, Result};
 pub use eutils::{Eutils, EutilsConfig, QueryFetch, QueryState};

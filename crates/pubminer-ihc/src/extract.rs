@@ -232,6 +232,55 @@ impl Extractor {
         Some(oncotree.unwrap_or_else(|| e.id().to_owned()))
     }
 
+    /// Fills the ids of a profile whose names came from elsewhere (an LLM's table): the marker
+    /// through the curated list, then HGNC symbols and aliases; the tumour type and site
+    /// through the lexicon's disease and anatomy names. Names that match nothing stay NIL.
+    pub fn normalise(&self, profile: &mut Profile) {
+        let mut keys = KeyBuilder::new();
+        if let Some(i) = self.markers.lookup(&profile.marker) {
+            let m = &self.markers.markers()[i];
+            profile.marker_symbol = m.symbol().map(str::to_owned);
+            profile.marker_id = match m.symbol() {
+                Some(sym) => self
+                    .hgnc_id(sym)
+                    .or_else(|| Some(format!("HGNC-SYMBOL:{sym}"))),
+                None => Some(m.target.clone()),
+            };
+        } else {
+            let key = keys.name_key(&profile.marker);
+            let gene = self.lexicon.lookup_key(&key).find_map(|p| {
+                let e = self.lexicon.entry(p.entry)?;
+                e.id()
+                    .starts_with("HGNC:")
+                    .then(|| (e.id().to_owned(), e.name().to_owned()))
+            });
+            if let Some((id, symbol)) = gene {
+                profile.marker_id = Some(id);
+                profile.marker_symbol = Some(symbol);
+            }
+        }
+        let find = |keys: &mut KeyBuilder, name: &str, accept: &dyn Fn(&str, Tags) -> bool| {
+            let key = keys.name_key(name);
+            self.lexicon.lookup_key(&key).find_map(|p| {
+                let e = self.lexicon.entry(p.entry)?;
+                accept(e.id(), e.tags()).then(|| e.id().to_owned())
+            })
+        };
+        let tumour =
+            |id: &str, tags: Tags| tags.contains(Tags::NEOPLASM) || id.starts_with("ONCOTREE:");
+        if profile.tumour_id.is_none() {
+            let singular = profile.tumour_type.trim_end_matches('s').to_owned();
+            profile.tumour_id = find(&mut keys, &profile.tumour_type, &tumour)
+                .or_else(|| find(&mut keys, &singular, &tumour))
+                .and_then(|id| self.tumour_id(&id));
+        }
+        if profile.site_id.is_none()
+            && let Some(site) = profile.site.clone()
+        {
+            profile.site_id = find(&mut keys, &site, &|id, _| id.starts_with("UBERON:"));
+        }
+    }
+
     fn is_neoplasm(&self, link_id: &str) -> bool {
         self.lexicon
             .find_id(link_id)
@@ -942,6 +991,40 @@ impl Extractor {
                 }
             }
         }
+        // One profile per marker and tumour type (IHC-LLMiner's unit): when a document gives
+        // several counts for the same pair (the whole series, then subgroups by grade,
+        // intensity or survival), the largest series is the profile; ties keep the first.
+        let pair = |p: &Profile, keys: &mut KeyBuilder| {
+            let marker = p
+                .marker_id
+                .clone()
+                .unwrap_or_else(|| keys.name_key(&p.marker));
+            let tumour = p
+                .tumour_id
+                .clone()
+                .unwrap_or_else(|| keys.name_key(&p.tumour_type));
+            (marker, tumour)
+        };
+        let mut best: HashMap<(String, String), usize> = HashMap::new();
+        for (i, p) in profiles.iter().enumerate() {
+            if p.case_report {
+                continue;
+            }
+            let k = pair(p, &mut keys);
+            let better = best
+                .get(&k)
+                .is_none_or(|&j| p.total.unwrap_or(0) > profiles[j].total.unwrap_or(0));
+            if better {
+                best.insert(k, i);
+            }
+        }
+        let keep: std::collections::HashSet<usize> = best.into_values().collect();
+        let mut index = 0;
+        profiles.retain(|p| {
+            let kept = p.case_report || keep.contains(&index);
+            index += 1;
+            kept
+        });
         // A case report states each marker once: keep the statement from an immunostaining
         // sentence over a title or summary that repeats it.
         let strong = |p: &Profile| {

@@ -28,4 +28,4 @@ pub use classify::{Decision, classify};
 pub use extract::{Extractor, Found};
 pub use model::{IhcRecord, Profile};
 pub use output::IhcFormat;
-pub use pipeline::{IhcPipeline, Outcome, Skip};
+pub use pipeline::{AltEngine, IhcPipeline, Mode, Outcome, Skip};

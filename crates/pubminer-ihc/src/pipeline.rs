@@ -17,6 +17,8 @@ pub enum Skip {
     NoAbstract,
     /// A deletion notice.
     Deleted,
+    /// The other engine (an LLM) failed on it; the reason says how.
+    EngineError,
 }
 
 impl Skip {
@@ -27,8 +29,46 @@ impl Skip {
             Self::Language => "not English",
             Self::NoAbstract => "no abstract",
             Self::Deleted => "deleted",
+            Self::EngineError => "engine error",
         }
     }
+}
+
+/// Another way to read a document (an LLM, in `pubminer-llm`), for `--engine llm|hybrid`.
+/// It returns the same record as the default engine, normalised through the same extractor.
+pub trait AltEngine: Send + Sync + std::fmt::Debug {
+    /// Reads `doc`.
+    ///
+    /// # Errors
+    /// What went wrong (the server, the cache), as a message for the record's reason.
+    fn process(&self, doc: &Document, extractor: &Extractor) -> Result<IhcRecord, String>;
+}
+
+/// Which engine decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The default engine alone.
+    Default,
+    /// The other engine alone.
+    Alt,
+    /// The default engine, and the other one only where the default is unsure.
+    Hybrid,
+}
+
+/// Where the default engine is unsure: IHC with markers but no count it could read, or an
+/// include with a profile missing a number.
+#[must_use]
+pub fn unsure(record: &IhcRecord) -> bool {
+    if record.label == "include" {
+        return record
+            .profiles
+            .iter()
+            .any(|p| !p.case_report && (p.positive.is_none() || p.total.is_none()));
+    }
+    record.reason.starts_with("counts given, but none")
+        || record
+            .reason
+            .starts_with("IHC results are qualitative only")
 }
 
 /// The task's settings.
@@ -37,6 +77,7 @@ pub struct IhcPipeline {
     extractor: Extractor,
     /// Keep English documents only.
     pub english_only: bool,
+    alt: Option<(Box<dyn AltEngine>, Mode)>,
 }
 
 /// One document's outcome.
@@ -57,7 +98,15 @@ impl IhcPipeline {
         Self {
             extractor,
             english_only,
+            alt: None,
         }
+    }
+
+    /// Uses `engine` as `mode` says (`Mode::Default` drops it).
+    #[must_use]
+    pub fn with_engine(mut self, engine: Box<dyn AltEngine>, mode: Mode) -> Self {
+        self.alt = (mode != Mode::Default).then_some((engine, mode));
+        self
     }
 
     /// The extractor.
@@ -112,11 +161,24 @@ impl IhcPipeline {
                 );
             }
         }
+        if let Some((engine, Mode::Alt)) = &self.alt {
+            return match engine.process(doc, &self.extractor) {
+                Ok(mut record) => {
+                    record.id = id;
+                    Outcome {
+                        record,
+                        info,
+                        skipped: None,
+                    }
+                }
+                Err(e) => skip(Skip::EngineError, e),
+            };
+        }
         let found = self.extractor.extract(doc);
         let decision = classify(doc, &found);
-        Outcome {
+        let outcome = Outcome {
             record: IhcRecord {
-                id,
+                id: id.clone(),
                 label: if decision.include {
                     "include"
                 } else {
@@ -132,6 +194,28 @@ impl IhcPipeline {
             },
             info,
             skipped: None,
+        };
+        match &self.alt {
+            Some((engine, Mode::Hybrid)) if unsure(&outcome.record) => {
+                match engine.process(doc, &self.extractor) {
+                    Ok(mut record) => {
+                        record.id = id;
+                        record.reason = format!(
+                            "{} (asked because the default engine was unsure: {})",
+                            record.reason, outcome.record.reason
+                        );
+                        Outcome { record, ..outcome }
+                    }
+                    // The default engine's answer stands; the failure is in the reason.
+                    Err(e) => {
+                        let mut outcome = outcome;
+                        outcome.record.reason =
+                            format!("{} (second opinion failed: {e})", outcome.record.reason);
+                        outcome
+                    }
+                }
+            }
+            _ => outcome,
         }
     }
 }

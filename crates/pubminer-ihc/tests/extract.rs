@@ -245,6 +245,20 @@ fn case_reports_count_patients_once_per_marker() {
 }
 
 #[test]
+fn one_profile_per_marker_and_tumour_type_the_whole_series() {
+    // Subgroups of the same series (by intensity) are not profiles of their own.
+    let got = profiles(
+        "TTF-1 immunohistochemistry in lung adenocarcinoma",
+        "TTF-1 was positive in 40 of 50 (80%) lung adenocarcinomas. Strong staining was seen \
+         in 20 of 50 lung adenocarcinomas and weak staining in 20 of 50.",
+    );
+    assert_eq!(
+        got,
+        [row("NKX2-1", "lung adenocarcinomas", Some(40), Some(50))]
+    );
+}
+
+#[test]
 fn abstracts_without_immunohistochemistry_are_not_tagged() {
     // The same sentence with no IHC cue anywhere: excluded on the cue alone.
     let found = Extractor::new(lexicon()).extract(&doc(

@@ -258,6 +258,8 @@ enum Command {
     },
 }
 
+// Parsed once per process: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum IhcCommand {
     /// Classify each abstract include/exclude (with a reason), extract its IHC profiles, and
@@ -292,6 +294,8 @@ enum IhcCommand {
         landscape: Option<u64>,
         #[command(flatten)]
         pubmed: PubmedArgs,
+        #[command(flatten)]
+        engine: EngineArgs,
         #[command(flatten)]
         lexicon: LexiconArgs,
         #[command(flatten)]
@@ -434,6 +438,8 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
         #[command(flatten)]
+        engine: EngineArgs,
+        #[command(flatten)]
         lexicon: LexiconArgs,
     },
     /// Entity linking: accuracy@1/@5 with gold mentions, and end-to-end (document,
@@ -545,6 +551,42 @@ enum LexiconCommand {
         #[command(flatten)]
         lexicon: LexiconArgs,
     },
+}
+
+/// Which IHC engine decides, and how to reach an LLM.
+#[derive(Args, Debug, Clone)]
+struct EngineArgs {
+    /// `default` (rules and dictionaries), `llm` (IHC-LLMiner's prompts through an
+    /// OpenAI-compatible server), or `hybrid` (the LLM only where the default engine is
+    /// unsure).
+    #[arg(long, value_enum, default_value_t = EngineArg::Default)]
+    engine: EngineArg,
+    /// The server's OpenAI-compatible base URL (vLLM, llama.cpp, Ollama, TGI, OpenAI); the
+    /// API key is read from $PUBMINER_LLM_API_KEY or $OPENAI_API_KEY.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080/v1")]
+    llm_url: String,
+    /// The model name the server knows.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    llm_model: String,
+    /// One JSON-schema-constrained request per abstract instead of IHC-LLMiner's two prompts.
+    #[arg(long)]
+    llm_json: bool,
+    /// Response cache [default: DATA_DIR/llm-cache.sqlite]; `none` disables it.
+    #[arg(long, value_name = "FILE")]
+    llm_cache: Option<PathBuf>,
+    /// Seconds per request.
+    #[arg(long, default_value_t = 300, value_name = "S")]
+    llm_timeout: u64,
+    /// Tokens of an extraction answer at most (IHC-LLMiner: 1024).
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    llm_max_tokens: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    Default,
+    Llm,
+    Hybrid,
 }
 
 /// Where the lexicon comes from.
@@ -995,10 +1037,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     pred,
                     verbose_misses,
                     json,
+                    engine,
                     lexicon,
                 },
         } => {
             let args = commands::ihc::EvalArgs {
+                engine,
                 gold,
                 pred: pred.as_deref(),
                 verbose_misses: *verbose_misses,

@@ -404,6 +404,55 @@ pub fn pipeline_for(
     Ok(IhcPipeline::new(extractor, english_only))
 }
 
+/// Adds the LLM engine that `engine` asks for.
+///
+/// # Errors
+/// An unopenable response cache.
+fn with_engine(ihc: IhcPipeline, engine: &crate::EngineArgs, quiet: bool) -> Result<IhcPipeline> {
+    let mode = match engine.engine {
+        crate::EngineArg::Default => return Ok(ihc),
+        crate::EngineArg::Llm => pubminer_ihc::Mode::Alt,
+        crate::EngineArg::Hybrid => pubminer_ihc::Mode::Hybrid,
+    };
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let config = pubminer_fetch::ChatConfig {
+        base_url: engine.llm_url.clone(),
+        model: engine.llm_model.clone(),
+        api_key: env("PUBMINER_LLM_API_KEY").or_else(|| env("OPENAI_API_KEY")),
+        timeout: Duration::from_secs(engine.llm_timeout.max(1)),
+        ..pubminer_fetch::ChatConfig::default()
+    };
+    let cache = match &engine.llm_cache {
+        Some(p) if p.as_os_str() == "none" => None,
+        Some(p) => Some(p.clone()),
+        None => Some(crate::paths::data_dir().join("llm-cache.sqlite")),
+    };
+    let cache = match cache {
+        Some(p) => Some(pubminer_llm::cache::Cache::open(&p)?),
+        None => None,
+    };
+    if !quiet {
+        eprintln!(
+            "engine {:?}: {} model {:?}{}",
+            engine.engine,
+            config.base_url,
+            config.model,
+            if engine.llm_json {
+                ", JSON mode"
+            } else {
+                ", IHC-LLMiner prompts"
+            }
+        );
+    }
+    let llm = pubminer_llm::LlmEngine::new(
+        pubminer_fetch::ChatClient::new(config),
+        cache,
+        engine.llm_json,
+    )
+    .with_extract_tokens(engine.llm_max_tokens);
+    Ok(ihc.with_engine(Box::new(llm), mode))
+}
+
 fn kb_path(kb: Option<&Path>) -> Result<PathBuf> {
     let path = kb.map_or_else(crate::paths::default_kb, Path::to_owned);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -606,6 +655,7 @@ pub fn dispatch(
             resume,
             landscape,
             pubmed,
+            engine,
             lexicon,
             input,
         } => {
@@ -614,6 +664,7 @@ pub fn dispatch(
                 files.extend(fetch_query(pubmed, query, quiet)?);
             }
             let ihc = pipeline_for(lexicon, !all_languages, quiet)?;
+            let ihc = with_engine(ihc, engine, quiet)?;
             let kb = kb_path(kb.as_deref())?;
             let format = match format {
                 crate::IhcFormatArg::Jsonl => IhcFormat::Jsonl,
@@ -715,6 +766,8 @@ pub fn dispatch(
 
 /// What `eval ihc` was asked to do.
 pub struct EvalArgs<'a> {
+    /// The engine.
+    pub engine: &'a crate::EngineArgs,
     /// Gold JSONL.
     pub gold: &'a Path,
     /// `ihc run` output; the pipeline runs on the gold abstracts when absent.
@@ -741,7 +794,7 @@ pub fn eval(
     let records = match args.pred {
         Some(p) => read_records(p)?,
         None => {
-            let ihc = pipeline_for(args.lexicon, true, quiet)?;
+            let ihc = with_engine(pipeline_for(args.lexicon, true, quiet)?, args.engine, quiet)?;
             let read = ReadOptions {
                 format: Some(pubminer_formats::Format::Jsonl),
                 ..ReadOptions::default()
