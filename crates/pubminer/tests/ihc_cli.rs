@@ -244,23 +244,32 @@ fn ihc_run_query_fetches_through_eutils_and_excludes_non_english() {
 fn eval_ihc_on_the_dev_set() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     let gold = data.join("ihc/dev.jsonl");
-    let Some(lexicon) = [
-        std::env::var_os("PUBMINER_LEXICON").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/out/link/default.pmlex")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.exists()) else {
-        eprintln!(
-            "skipped: no full lexicon (set PUBMINER_LEXICON or build bench/out/link/default.pmlex)"
-        );
-        return;
-    };
     if !gold.exists() {
         eprintln!("skipped: {} is absent", gold.display());
         return;
     }
     let home = tempfile::tempdir().unwrap();
+    // A full lexicon: given, from the benchmarks, or built here from the shared vocabularies.
+    let given = [
+        std::env::var_os("PUBMINER_LEXICON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/out/link/default.pmlex")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.exists());
+    let lexicon = match given {
+        Some(p) => p,
+        None => {
+            let out = home.path().join("full.pmlex");
+            let (code, _, err) = run(pubminer(home.path())
+                .args(["lexicon", "build", "-q", "--vocab"])
+                .arg(data.join("vocab"))
+                .arg("-o")
+                .arg(&out));
+            assert_eq!(code, 0, "{err}");
+            out
+        }
+    };
     let (code, out, err) = run(pubminer(home.path())
         .args(["eval", "ihc", "--json", "--gold"])
         .arg(&gold)
