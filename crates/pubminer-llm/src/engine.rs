@@ -5,9 +5,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use pubminer_core::{Document, PassageKind};
-use pubminer_fetch::{ChatClient, ChatRequest, FetchError, Message};
+use pubminer_fetch::{ChatRequest, FetchError, Message};
 use pubminer_ihc::{AltEngine, Extractor, IhcRecord, Profile};
 
+use crate::backend::Backend;
 use crate::cache::{Cache, CacheError, key};
 use crate::prompts;
 use crate::table::{Cell, entries, parse_tables};
@@ -33,6 +34,9 @@ pub enum LlmError {
     /// The cache.
     #[error(transparent)]
     Cache(#[from] CacheError),
+    /// The native model.
+    #[error(transparent)]
+    Native(#[from] pubminer_ml::MlError),
     /// A JSON-mode answer that is not the schema's JSON.
     #[error("the model's JSON answer does not parse: {0}")]
     Json(String),
@@ -49,15 +53,28 @@ pub struct Usage {
     pub completion_tokens: AtomicU64,
 }
 
+impl Usage {
+    /// One line for the run's report.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "LLM: {} request(s), {} answer(s) from the cache, {} token(s) generated",
+            self.requests.load(Ordering::Relaxed),
+            self.cached.load(Ordering::Relaxed),
+            self.completion_tokens.load(Ordering::Relaxed)
+        )
+    }
+}
+
 /// The engine.
 #[derive(Debug)]
 pub struct LlmEngine {
-    client: ChatClient,
+    backend: Box<dyn Backend>,
     cache: Option<Cache>,
     json: bool,
     extract_tokens: u32,
-    /// What it cost.
-    pub usage: Usage,
+    /// What it cost (shared, so a caller can read it after handing the engine over).
+    pub usage: std::sync::Arc<Usage>,
 }
 
 /// The abstract as IHC-LLMiner feeds it: the abstract passages (not the title), joined.
@@ -81,24 +98,37 @@ pub fn abstract_text(doc: &Document) -> String {
 }
 
 impl LlmEngine {
-    /// An engine over `client`, caching in `cache`; `json` asks for schema-constrained JSON
-    /// (one request per abstract) instead of IHC-LLMiner's two prompts.
+    /// The backend.
     #[must_use]
-    pub fn new(client: ChatClient, cache: Option<Cache>, json: bool) -> Self {
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    /// An engine over `backend` (a server or a native model), caching in `cache`; `json`
+    /// asks for schema-constrained JSON (one request per abstract) instead of IHC-LLMiner's
+    /// two prompts.
+    #[must_use]
+    pub fn new(backend: Box<dyn Backend>, cache: Option<Cache>, json: bool) -> Self {
         Self {
-            client,
+            backend,
             cache,
             json,
             extract_tokens: prompts::EXTRACT_MAX_TOKENS,
-            usage: Usage::default(),
+            usage: std::sync::Arc::default(),
         }
     }
 
-    /// Caps the tokens of an extraction answer (IHC-LLMiner's 1,024 by default).
+    /// Caps the tokens of an extraction or NER answer (IHC-LLMiner's 1,024 by default).
     #[must_use]
     pub fn with_extract_tokens(mut self, tokens: u32) -> Self {
         self.extract_tokens = tokens.max(1);
         self
+    }
+
+    /// The cap on the tokens of an extraction or NER answer.
+    #[must_use]
+    pub fn max_tokens(&self) -> u32 {
+        self.extract_tokens
     }
 
     /// Sends `request` unless the cache has its answer.
@@ -106,15 +136,15 @@ impl LlmEngine {
     /// # Errors
     /// The server or the cache.
     pub fn ask(&self, request: &ChatRequest) -> Result<String, LlmError> {
-        let model = &self.client.config().model;
-        let k = key(model, &self.client.body(request).to_string());
+        let model = self.backend.model();
+        let k = key(model, &self.backend.request_key(request));
         if let Some(cache) = &self.cache
             && let Some(hit) = cache.get(&k)?
         {
             self.usage.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(hit);
         }
-        let answer = self.client.complete(request)?;
+        let answer = self.backend.complete(request)?;
         self.usage.requests.fetch_add(1, Ordering::Relaxed);
         self.usage
             .completion_tokens

@@ -8,13 +8,17 @@
 //! abstract does not contain instead of pooling them ([`validate`]), a SQLite response cache
 //! keyed by (model, request) so a re-run costs nothing ([`cache`]), and the engines that turn
 //! answers into the same `IhcRecord`s, normalisation and knowledge base as the default engine
-//! ([`engine`]). The HTTP client itself lives in `pubminer-fetch` (the only crate that talks
-//! to the network).
+//! ([`engine`]). Engines talk to a [`Backend`]: an OpenAI-compatible server (the HTTP client
+//! lives in `pubminer-fetch`, the only crate that talks to the network) or a GGUF model run
+//! natively ([`Native`], over `pubminer-ml`'s decoder).
 
+pub mod backend;
 pub mod cache;
 pub mod engine;
+pub mod ner;
 pub mod prompts;
 pub mod table;
 pub mod validate;
 
+pub use backend::{Backend, Native};
 pub use engine::{EngineKind, LlmEngine, LlmError};

@@ -119,12 +119,12 @@ fn doc(title: &str, text: &str) -> Document {
 
 fn engine(url: &str, cache: Option<Cache>) -> LlmEngine {
     LlmEngine::new(
-        ChatClient::new(ChatConfig {
+        Box::new(ChatClient::new(ChatConfig {
             base_url: url.into(),
             model: "ihc-test".into(),
             backoff: Duration::from_millis(10),
             ..ChatConfig::default()
-        }),
+        })),
         cache,
         false,
     )
@@ -215,11 +215,11 @@ fn retries_errors_and_the_cache() {
 
     // A refused request (unknown model) is an error with the server's message, not a retry.
     let bad = LlmEngine::new(
-        ChatClient::new(ChatConfig {
+        Box::new(ChatClient::new(ChatConfig {
             base_url: server.url.clone(),
             model: "other".into(),
             ..ChatConfig::default()
-        }),
+        })),
         None,
         false,
     );
@@ -231,11 +231,11 @@ fn retries_errors_and_the_cache() {
     // Nothing listening: a network error after the attempts, as a skipped record in a run.
     let pipeline = IhcPipeline::new(Extractor::new(lexicon()), true).with_engine(
         Box::new(LlmEngine::new(
-            ChatClient::new(ChatConfig {
+            Box::new(ChatClient::new(ChatConfig {
                 base_url: "http://127.0.0.1:9/v1".into(),
                 attempts: 1,
                 ..ChatConfig::default()
-            }),
+            })),
             None,
             false,
         )),

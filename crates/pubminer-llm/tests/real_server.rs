@@ -138,13 +138,13 @@ fn ihc_llminer_prompts_on_gemma3_270m_through_llama_cpp_server() {
     let cache = dir.path().join("cache.sqlite");
     let engine = |cache: &std::path::Path| {
         LlmEngine::new(
-            ChatClient::new(ChatConfig {
+            Box::new(ChatClient::new(ChatConfig {
                 base_url: base.clone(),
                 model: "gemma-3-270m".into(),
                 timeout: Duration::from_secs(120),
                 attempts: 2,
                 ..ChatConfig::default()
-            }),
+            })),
             Some(Cache::open(cache).unwrap()),
             false,
         )

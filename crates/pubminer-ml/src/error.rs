@@ -16,6 +16,13 @@ pub enum MlError {
     /// The tokenizer failed.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+    /// A model file lacks what its architecture needs (metadata, tensors), or a request
+    /// does not fit the model.
+    #[error("model: {0}")]
+    Model(String),
+    /// A chat template failed to render.
+    #[error("chat template: {0}")]
+    Template(String),
     /// candle failed (shapes, weights).
     #[error("model: {0}")]
     Candle(#[from] candle_core::Error),

@@ -12,6 +12,10 @@
 //! - [`CrossEncoder`]: BERT sequence-classification checkpoints scoring (mention, name)
 //!   pairs, for reranking.
 //!
+//! - [`llm::Decoder`]: decoder-only LLMs from GGUF files (Gemma 1/2/3, Llama 2/3, Qwen2,
+//!   Phi-3) with llama.cpp's tokenization, the model's chat template and greedy decoding
+//!   with a KV cache, for IHC-LLMiner's prompts and JSON NER without a server.
+//!
 //! Model code follows Hugging Face `transformers`' `modeling_bert.py` through
 //! `candle_transformers::models::bert` (which links the upstream lines it ports).
 
@@ -19,6 +23,7 @@ mod cross;
 mod encoder;
 mod error;
 mod files;
+pub mod llm;
 
 pub use cross::CrossEncoder;
 pub use encoder::{BertEncoder, EncoderOptions, Pooling};

@@ -10,13 +10,18 @@
 //! Routes (documented in `/api/openapi.json`):
 //! `/` (the page), `/api/landscape`, `/api/markers/{key}`, `/api/tumours/{key}`,
 //! `/api/evidence`, `/api/documents/{id}`, `/api/search`, `/api/openapi.json`.
+//!
+//! It also holds the OpenAI-compatible chat server of `pubminer llm serve` ([`llm_router`]),
+//! which puts a native GGUF model behind `/v1/chat/completions`.
 
 mod api;
+mod openai;
 mod params;
 mod state;
 
 use std::sync::Arc;
 
+pub use openai::{LlmState, llm_router, serve_llm};
 pub use state::{AppState, StateError};
 
 /// The page, embedded.

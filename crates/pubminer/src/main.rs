@@ -130,6 +130,12 @@ enum Command {
         /// the document does not define them (by default only defined ones are tagged).
         #[arg(long)]
         undefined_acronyms: bool,
+        /// Who finds the entities: `dict` (the lexicon, fast) or `llm` (an LLM lists them as
+        /// JSON, aligned back to exact offsets; then linked through the cascade).
+        #[arg(long, value_enum, default_value_t = NerArg::Dict)]
+        ner: NerArg,
+        #[command(flatten)]
+        llm: LlmArgs,
         #[command(flatten)]
         lexicon: LexiconArgs,
         #[command(flatten)]
@@ -255,6 +261,64 @@ enum Command {
     Eval {
         #[command(subcommand)]
         command: EvalCommand,
+    },
+    /// Run a GGUF LLM natively (Gemma 1/2/3, Llama 2/3, Qwen2, Phi-3), or serve it as an
+    /// OpenAI-compatible server.
+    Llm {
+        #[command(subcommand)]
+        command: LlmCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LlmCommand {
+    /// The model's greedy answer to a prompt, and its speed.
+    #[command(after_help = "Examples:
+  pubminer llm generate --model gemma-3-270m-q4_k_m.gguf \"Name three IHC markers of lung adenocarcinoma.\"
+  cat prompt.txt | pubminer llm generate --model model.gguf --raw -")]
+    Generate {
+        /// A `.gguf` file, or a directory with one.
+        #[arg(long, value_name = "PATH")]
+        model: PathBuf,
+        /// The user message (`-` reads standard input).
+        prompt: String,
+        /// Tokens at most.
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_tokens: usize,
+        /// Stop at this text (repeatable).
+        #[arg(long, value_name = "TEXT")]
+        stop: Vec<String>,
+        /// The prompt as it is, without the chat template.
+        #[arg(long)]
+        raw: bool,
+        /// Chat format instead of the model's: gemma, phi3, ihc-llminer, chatml, llama3,
+        /// llama2, raw.
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+        /// CUDA device 0 (a build with `--features cuda`).
+        #[arg(long)]
+        cuda: bool,
+    },
+    /// Serve the model at `/v1/chat/completions` (OpenAI-compatible, greedy).
+    #[command(after_help = "Examples:
+  pubminer llm serve --model gemma-3-270m-q4_k_m.gguf
+  pubminer ihc run abstracts.tsv --engine llm --llm-url http://127.0.0.1:8081/v1")]
+    Serve {
+        /// A `.gguf` file, or a directory with one.
+        #[arg(long, value_name = "PATH")]
+        model: PathBuf,
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
+        addr: std::net::SocketAddr,
+        /// The model name to announce [default: from the GGUF].
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Chat format instead of the model's.
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+        /// CUDA device 0 (a build with `--features cuda`).
+        #[arg(long)]
+        cuda: bool,
     },
 }
 
@@ -557,29 +621,61 @@ enum LexiconCommand {
 #[derive(Args, Debug, Clone)]
 struct EngineArgs {
     /// `default` (rules and dictionaries), `llm` (IHC-LLMiner's prompts through an
-    /// OpenAI-compatible server), or `hybrid` (the LLM only where the default engine is
-    /// unsure).
+    /// OpenAI-compatible server or a native model), or `hybrid` (the LLM only where the
+    /// default engine is unsure).
     #[arg(long, value_enum, default_value_t = EngineArg::Default)]
     engine: EngineArg,
-    /// The server's OpenAI-compatible base URL (vLLM, llama.cpp, Ollama, TGI, OpenAI); the
-    /// API key is read from $PUBMINER_LLM_API_KEY or $OPENAI_API_KEY.
+    /// One JSON-schema-constrained request per abstract instead of IHC-LLMiner's two prompts.
+    #[arg(long)]
+    llm_json: bool,
+    #[command(flatten)]
+    llm: LlmArgs,
+}
+
+/// How to reach an LLM: a server, or a GGUF model run natively.
+#[derive(Args, Debug, Clone)]
+struct LlmArgs {
+    /// The server's OpenAI-compatible base URL (vLLM, llama.cpp, Ollama, TGI, OpenAI,
+    /// `pubminer llm serve`); the API key is read from $PUBMINER_LLM_API_KEY or
+    /// $OPENAI_API_KEY.
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080/v1")]
     llm_url: String,
     /// The model name the server knows.
     #[arg(long, value_name = "NAME", default_value = "default")]
     llm_model: String,
-    /// One JSON-schema-constrained request per abstract instead of IHC-LLMiner's two prompts.
-    #[arg(long)]
-    llm_json: bool,
     /// Response cache [default: DATA_DIR/llm-cache.sqlite]; `none` disables it.
     #[arg(long, value_name = "FILE")]
     llm_cache: Option<PathBuf>,
     /// Seconds per request.
     #[arg(long, default_value_t = 300, value_name = "S")]
     llm_timeout: u64,
-    /// Tokens of an extraction answer at most (IHC-LLMiner: 1024).
+    /// Tokens of an answer at most: an IHC extraction table (IHC-LLMiner: 1024) or the
+    /// entities of one passage.
     #[arg(long, default_value_t = 1024, value_name = "N")]
     llm_max_tokens: u32,
+    /// Run a GGUF model natively instead of asking a server: a `.gguf` file, or a directory
+    /// with one (and optionally the model's tokenizer.json and tokenizer_config.json).
+    /// Gemma 1/2/3, Llama 2/3, Qwen2 and Phi-3 are supported.
+    #[arg(long, value_name = "PATH")]
+    llm_native: Option<PathBuf>,
+    /// Chat format of the native model instead of its own template: gemma, phi3,
+    /// ihc-llminer (IHC-LLMiner's fine-tuned checkpoints), chatml, llama3, llama2, raw.
+    #[arg(long, value_name = "NAME", requires = "llm_native")]
+    llm_template: Option<String>,
+    /// A tokenizer.json for the native model instead of the GGUF's vocabulary.
+    #[arg(long, value_name = "FILE", requires = "llm_native")]
+    llm_tokenizer: Option<PathBuf>,
+    /// Run the native model on CUDA device 0 (a build with `--features cuda`).
+    #[arg(long, requires = "llm_native")]
+    llm_cuda: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum NerArg {
+    /// The dictionary tagger.
+    Dict,
+    /// An LLM (`--llm-url` or `--llm-native`).
+    Llm,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -772,6 +868,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             stoplist,
             no_stoplist,
             undefined_acronyms,
+            ner,
+            llm,
             lexicon,
             input,
         } => {
@@ -805,12 +903,43 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 undefined_acronyms: *undefined_acronyms,
                 ..pubminer_ner::TaggerConfig::default()
             };
-            let tagger = pubminer_ner::DictionaryTagger::new(std::sync::Arc::new(lex), config);
+            let lex = std::sync::Arc::new(lex);
+            let llm_ner = match ner {
+                NerArg::Dict => None,
+                NerArg::Llm => {
+                    let backend = commands::ihc::llm_backend(llm)?;
+                    if !cli.quiet {
+                        eprintln!("NER by {}", backend.describe());
+                    }
+                    let engine =
+                        pubminer_llm::LlmEngine::new(backend, commands::ihc::llm_cache(llm)?, true);
+                    let types: Vec<pubminer_lexicon::EntityType> = if types.is_empty() {
+                        pubminer_lexicon::EntityType::ALL.to_vec()
+                    } else {
+                        types.clone()
+                    };
+                    let linker = pubminer_link::Linker::new(
+                        std::sync::Arc::clone(&lex),
+                        &types,
+                        pubminer_link::LinkerConfig::default(),
+                    );
+                    Some(commands::annotate::LlmNer {
+                        engine: engine.with_extract_tokens(llm.llm_max_tokens),
+                        linker,
+                        types,
+                    })
+                }
+            };
+            let tagger = pubminer_ner::DictionaryTagger::new(lex, config);
+            let ner = match &llm_ner {
+                Some(n) => commands::annotate::Ner::Llm(n),
+                None => commands::annotate::Ner::Dict(&tagger),
+            };
             let (summary, report) = commands::annotate::run(
                 inputs,
                 output,
                 to.format(),
-                &tagger,
+                &ner,
                 *keep_input_annotations,
                 &input.read_options(),
                 &options,
@@ -1026,6 +1155,45 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::Ihc { command } => return commands::ihc::dispatch(command, cli.quiet, &options),
+        Command::Llm { command } => {
+            match command {
+                LlmCommand::Generate {
+                    model,
+                    prompt,
+                    max_tokens,
+                    stop,
+                    raw,
+                    template,
+                    cuda,
+                } => commands::llm::generate(
+                    &commands::llm::GenerateArgs {
+                        model,
+                        prompt,
+                        max_tokens: *max_tokens,
+                        stop,
+                        raw: *raw,
+                        template: template.as_deref(),
+                        cuda: *cuda,
+                    },
+                    cli.quiet,
+                )?,
+                LlmCommand::Serve {
+                    model,
+                    addr,
+                    name,
+                    template,
+                    cuda,
+                } => commands::llm::serve(
+                    model,
+                    *addr,
+                    template.as_deref(),
+                    name.as_deref(),
+                    *cuda,
+                    cli.quiet,
+                )?,
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         Command::Serve { kb, addr, hpa } => {
             commands::serve::run(kb.as_deref(), *addr, hpa.as_deref(), cli.quiet)?;
             return Ok(ExitCode::SUCCESS);

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -400,7 +401,7 @@ pub fn pipeline_for(
 ) -> Result<IhcPipeline> {
     let lex =
         crate::paths::open_lexicon(lexicon.lexicon.as_deref(), lexicon.vocab.as_deref(), quiet)?;
-    let extractor = pubminer_ihc::Extractor::new(std::sync::Arc::new(lex));
+    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex));
     Ok(IhcPipeline::new(extractor, english_only))
 }
 
@@ -408,12 +409,64 @@ pub fn pipeline_for(
 ///
 /// # Errors
 /// An unopenable response cache.
-fn with_engine(ihc: IhcPipeline, engine: &crate::EngineArgs, quiet: bool) -> Result<IhcPipeline> {
+fn with_engine(
+    ihc: IhcPipeline,
+    engine: &crate::EngineArgs,
+    quiet: bool,
+) -> Result<(IhcPipeline, Option<Arc<pubminer_llm::engine::Usage>>)> {
     let mode = match engine.engine {
-        crate::EngineArg::Default => return Ok(ihc),
+        crate::EngineArg::Default => return Ok((ihc, None)),
         crate::EngineArg::Llm => pubminer_ihc::Mode::Alt,
         crate::EngineArg::Hybrid => pubminer_ihc::Mode::Hybrid,
     };
+    let backend = llm_backend(&engine.llm)?;
+    let cache = llm_cache(&engine.llm)?;
+    if !quiet {
+        eprintln!(
+            "engine {:?}: {}{}",
+            engine.engine,
+            backend.describe(),
+            if engine.llm_json {
+                ", JSON mode"
+            } else {
+                ", IHC-LLMiner prompts"
+            }
+        );
+    }
+    let llm = pubminer_llm::LlmEngine::new(backend, cache, engine.llm_json)
+        .with_extract_tokens(engine.llm.llm_max_tokens);
+    let usage = Arc::clone(&llm.usage);
+    Ok((ihc.with_engine(Box::new(llm), mode), Some(usage)))
+}
+
+/// The response cache `llm` names (`none`: no cache).
+///
+/// # Errors
+/// An unopenable cache.
+pub fn llm_cache(llm: &crate::LlmArgs) -> Result<Option<pubminer_llm::cache::Cache>> {
+    let path = match &llm.llm_cache {
+        Some(p) if p.as_os_str() == "none" => return Ok(None),
+        Some(p) => p.clone(),
+        None => crate::paths::data_dir().join("llm-cache.sqlite"),
+    };
+    Ok(Some(pubminer_llm::cache::Cache::open(&path)?))
+}
+
+/// The backend `engine` names: a native GGUF model (`--llm-native`) or an OpenAI-compatible
+/// server (`--llm-url`).
+///
+/// # Errors
+/// A native model that does not load.
+pub fn llm_backend(engine: &crate::LlmArgs) -> Result<Box<dyn pubminer_llm::Backend>> {
+    if let Some(path) = &engine.llm_native {
+        let native = pubminer_llm::Native::load(
+            path,
+            engine.llm_template.as_deref(),
+            engine.llm_tokenizer.as_deref(),
+            engine.llm_cuda,
+        )?;
+        return Ok(Box::new(native));
+    }
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let config = pubminer_fetch::ChatConfig {
         base_url: engine.llm_url.clone(),
@@ -422,35 +475,7 @@ fn with_engine(ihc: IhcPipeline, engine: &crate::EngineArgs, quiet: bool) -> Res
         timeout: Duration::from_secs(engine.llm_timeout.max(1)),
         ..pubminer_fetch::ChatConfig::default()
     };
-    let cache = match &engine.llm_cache {
-        Some(p) if p.as_os_str() == "none" => None,
-        Some(p) => Some(p.clone()),
-        None => Some(crate::paths::data_dir().join("llm-cache.sqlite")),
-    };
-    let cache = match cache {
-        Some(p) => Some(pubminer_llm::cache::Cache::open(&p)?),
-        None => None,
-    };
-    if !quiet {
-        eprintln!(
-            "engine {:?}: {} model {:?}{}",
-            engine.engine,
-            config.base_url,
-            config.model,
-            if engine.llm_json {
-                ", JSON mode"
-            } else {
-                ", IHC-LLMiner prompts"
-            }
-        );
-    }
-    let llm = pubminer_llm::LlmEngine::new(
-        pubminer_fetch::ChatClient::new(config),
-        cache,
-        engine.llm_json,
-    )
-    .with_extract_tokens(engine.llm_max_tokens);
-    Ok(ihc.with_engine(Box::new(llm), mode))
+    Ok(Box::new(pubminer_fetch::ChatClient::new(config)))
 }
 
 fn kb_path(kb: Option<&Path>) -> Result<PathBuf> {
@@ -664,7 +689,7 @@ pub fn dispatch(
                 files.extend(fetch_query(pubmed, query, quiet)?);
             }
             let ihc = pipeline_for(lexicon, !all_languages, quiet)?;
-            let ihc = with_engine(ihc, engine, quiet)?;
+            let (ihc, usage) = with_engine(ihc, engine, quiet)?;
             let kb = kb_path(kb.as_deref())?;
             let format = match format {
                 crate::IhcFormatArg::Jsonl => IhcFormat::Jsonl,
@@ -682,6 +707,9 @@ pub fn dispatch(
             if !quiet {
                 eprintln!("{}", report.describe());
                 eprintln!("{}", summary.describe());
+                if let Some(usage) = &usage {
+                    eprintln!("{}", usage.describe());
+                }
                 let store = Kb::open_read_only(&kb)?;
                 let (docs, included, profiles) = store.counts()?;
                 eprintln!(
@@ -794,12 +822,16 @@ pub fn eval(
     let records = match args.pred {
         Some(p) => read_records(p)?,
         None => {
-            let ihc = with_engine(pipeline_for(args.lexicon, true, quiet)?, args.engine, quiet)?;
+            let (ihc, usage) =
+                with_engine(pipeline_for(args.lexicon, true, quiet)?, args.engine, quiet)?;
             let read = ReadOptions {
                 format: Some(pubminer_formats::Format::Jsonl),
                 ..ReadOptions::default()
             };
             let (records, summary) = predict(&[args.gold.to_owned()], &ihc, &read, options)?;
+            if let Some(usage) = usage.filter(|_| !quiet) {
+                eprintln!("{}", usage.describe());
+            }
             if summary.is_partial() {
                 anyhow::bail!(
                     "the gold file was not read completely ({}); the scores would be wrong",

@@ -121,3 +121,25 @@ pub fn fixture_lexicon(home: &Path) -> PathBuf {
     assert_eq!(code, 0, "{err}");
     lexicon
 }
+
+/// Four abstracts in IHC-LLMiner's TSV layout (`marker, pmid, url, abstract`): two with
+/// counts, a review, a French one.
+pub const TSV: &str = "marker\tpmid\turl\tabstract\n\
+TTF-1\t101\thttps://pubmed.ncbi.nlm.nih.gov/101/\tWe assessed TTF-1 by immunohistochemistry in primary lung tumours. TTF-1 was positive in 27 of 35 (77.1%) lung adenocarcinomas.\n\
+TTF-1\t102\thttps://pubmed.ncbi.nlm.nih.gov/102/\tImmunohistochemical staining for TTF-1 was performed on 50 lung adenocarcinomas. Nuclear TTF-1 expression was found in 40 of 50 (80%) lung adenocarcinomas.\n\
+TTF-1\t103\thttps://pubmed.ncbi.nlm.nih.gov/103/\tThis review summarises the literature on markers of lung cancer and discusses their diagnostic use.\n\
+TTF-1\t104\thttps://pubmed.ncbi.nlm.nih.gov/104/\tLe TTF-1 etait positif dans 30 des 32 adenocarcinomes pulmonaires etudies par immunohistochimie, et dans aucun des 10 carcinomes epidermoides. Ces resultats confirment son interet diagnostique.\n";
+
+pub fn write_tsv(dir: &Path) -> PathBuf {
+    let path = dir.join("abstracts.tsv");
+    std::fs::write(&path, TSV).unwrap();
+    path
+}
+
+pub fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}

@@ -1,0 +1,373 @@
+//! Gemma, Gemma 2 and Gemma 3 from GGUF, written here rather than taken from
+//! `candle_transformers::models::quantized_gemma3`, which (in candle 0.11) uses SiLU where
+//! Gemma uses GELU, builds 131,072-position rotary tables for every layer (2.4 GB for the
+//! 270M model), and does not apply the sliding window while decoding.
+//!
+//! The graph follows llama.cpp's `llm_build_gemma3` / `llm_build_gemma2` (src/models/):
+//! embeddings scaled by √d; per layer RMS norm, Q/K/V, per-head Q/K norms (Gemma 3),
+//! NeoX rotary embeddings (a local base on sliding-window layers), attention scaled by
+//! 1/√head_dim (1/√(d/heads) for the 27B models), logit soft-capping (Gemma 2), post-attention
+//! norm, residual, RMS norm, GELU-gated MLP, post-MLP norm, residual; a final norm and the
+//! tied embedding matrix as the output (soft-capped on Gemma 2). Sliding-window layers see
+//! the last `window` positions (`query - key < window`, llama.cpp's standard SWA).
+//!
+//! Token embeddings stay quantized: rows are dequantized when looked up, and the same
+//! quantized matrix computes the logits.
+
+use candle_core::quantized::{QMatMul, QTensor, gguf_file::Content};
+use candle_core::{DType, Device, Module, Tensor};
+use candle_transformers::quantized_nn::RmsNorm;
+
+use super::vocab::{meta_str, meta_u32};
+use crate::error::{MlError, Result};
+
+struct Layer {
+    attn_norm: RmsNorm,
+    q: QMatMul,
+    k: QMatMul,
+    v: QMatMul,
+    o: QMatMul,
+    q_norm: Option<RmsNorm>,
+    k_norm: Option<RmsNorm>,
+    post_attn_norm: Option<RmsNorm>,
+    ffn_norm: RmsNorm,
+    gate: QMatMul,
+    up: QMatMul,
+    down: QMatMul,
+    post_ffn_norm: Option<RmsNorm>,
+    window: Option<usize>,
+    rope_base: f32,
+    rope_scale: f32,
+    cache: Option<(Tensor, Tensor)>,
+}
+
+/// A Gemma-family model with its KV cache.
+pub struct Gemma {
+    embed: QMatMul,
+    embed_scale: f64,
+    layers: Vec<Layer>,
+    norm: RmsNorm,
+    output: QMatMul,
+    heads: usize,
+    kv_heads: usize,
+    head_dim: usize,
+    attn_scale: f64,
+    attn_softcap: Option<f64>,
+    final_softcap: Option<f64>,
+    device: Device,
+}
+
+fn f32_meta(ct: &Content, key: &str) -> Option<f32> {
+    ct.metadata.get(key).and_then(|v| v.to_f32().ok())
+}
+
+impl Gemma {
+    /// Loads `gemma`, `gemma2` or `gemma3` weights.
+    ///
+    /// # Errors
+    /// Missing metadata or tensors.
+    pub fn from_gguf<R: std::io::Read + std::io::Seek>(
+        ct: &Content,
+        reader: &mut R,
+        device: &Device,
+    ) -> Result<Self> {
+        let arch = meta_str(ct, "general.architecture").unwrap_or("gemma3");
+        let need = |key: &str| {
+            meta_u32(ct, &format!("{arch}.{key}")).ok_or_else(|| {
+                MlError::Model(format!(
+                    "the GGUF has no {arch}.{key} (not a {arch} model?)"
+                ))
+            })
+        };
+        let heads = need("attention.head_count")? as usize;
+        let kv_heads = need("attention.head_count_kv")? as usize;
+        let blocks = need("block_count")? as usize;
+        let d = need("embedding_length")? as usize;
+        let head_dim =
+            meta_u32(ct, &format!("{arch}.attention.key_length")).map_or(d / heads, |v| v as usize);
+        let eps = f64::from(
+            f32_meta(ct, &format!("{arch}.attention.layer_norm_rms_epsilon")).unwrap_or(1e-6),
+        );
+        let window = meta_u32(ct, &format!("{arch}.attention.sliding_window")).map(|w| w as usize);
+        let rope_base = f32_meta(ct, &format!("{arch}.rope.freq_base")).unwrap_or(10_000.0);
+        let local_base = f32_meta(ct, &format!("{arch}.rope.local_freq_base")).unwrap_or(10_000.0);
+        let rope_factor = f32_meta(ct, &format!("{arch}.rope.scaling.factor")).unwrap_or(1.0);
+        let swa_pattern = meta_u32(ct, &format!("{arch}.attention.sliding_window_type"))
+            .map_or(6, |v| v as usize)
+            .max(1);
+        // llama.cpp: the 27B models scale queries by 1/sqrt(d/heads), the others by
+        // 1/sqrt(head_dim).
+        let is_27b = (arch == "gemma2" && blocks == 46) || (arch == "gemma3" && blocks == 62);
+        let attn_scale = if is_27b {
+            1.0 / ((d / heads) as f64).sqrt()
+        } else {
+            1.0 / (head_dim as f64).sqrt()
+        };
+        let softcap = |key: &str| {
+            f32_meta(ct, &format!("{arch}.{key}"))
+                .filter(|v| *v > 0.0)
+                .map(f64::from)
+        };
+        let (attn_softcap, final_softcap) = if arch == "gemma2" {
+            (
+                softcap("attn_logit_softcapping"),
+                softcap("final_logit_softcapping"),
+            )
+        } else {
+            (None, None)
+        };
+
+        let mut tensor = |name: &str| {
+            ct.tensor(reader, name, device)
+                .map_err(|e| MlError::Model(format!("tensor {name}: {e}")))
+        };
+        let embed_q = std::sync::Arc::new(tensor("token_embd.weight")?);
+        let norm = RmsNorm::from_qtensor(tensor("output_norm.weight")?, eps)?;
+        let output = match tensor("output.weight") {
+            Ok(t) => QMatMul::from_qtensor(t)?,
+            Err(_) => QMatMul::from_arc(embed_q.clone())?,
+        };
+        let embed = QMatMul::from_arc(embed_q)?;
+        let mut layers = Vec::with_capacity(blocks);
+        for i in 0..blocks {
+            let p = format!("blk.{i}");
+            let mut opt_norm = |name: &str| -> Result<Option<RmsNorm>> {
+                match ct.tensor(reader, &format!("{p}.{name}.weight"), device) {
+                    Ok(t) => Ok(Some(RmsNorm::from_qtensor(t, eps)?)),
+                    Err(_) => Ok(None),
+                }
+            };
+            let q_norm = opt_norm("attn_q_norm")?;
+            let k_norm = opt_norm("attn_k_norm")?;
+            let post_attn_norm = opt_norm("post_attention_norm")?;
+            let post_ffn_norm = opt_norm("post_ffw_norm")?;
+            let mut mm = |name: &str| -> Result<QMatMul> {
+                let name = format!("{p}.{name}.weight");
+                let t = ct
+                    .tensor(reader, &name, device)
+                    .map_err(|e| MlError::Model(format!("tensor {name}: {e}")))?;
+                Ok(QMatMul::from_qtensor(fast_quant(t, device)?)?)
+            };
+            let (q, k, v, o) = (
+                mm("attn_q")?,
+                mm("attn_k")?,
+                mm("attn_v")?,
+                mm("attn_output")?,
+            );
+            let (gate, up, down) = (mm("ffn_gate")?, mm("ffn_up")?, mm("ffn_down")?);
+            let mut norm = |name: &str| -> Result<RmsNorm> {
+                let name = format!("{p}.{name}.weight");
+                let t = ct
+                    .tensor(reader, &name, device)
+                    .map_err(|e| MlError::Model(format!("tensor {name}: {e}")))?;
+                Ok(RmsNorm::from_qtensor(t, eps)?)
+            };
+            let attn_norm = norm("attn_norm")?;
+            let ffn_norm = norm("ffn_norm")?;
+            let sliding = match arch {
+                "gemma2" => i % 2 == 0,
+                "gemma3" => i % swa_pattern < swa_pattern - 1,
+                _ => false,
+            };
+            layers.push(Layer {
+                attn_norm,
+                q,
+                k,
+                v,
+                o,
+                q_norm,
+                k_norm,
+                post_attn_norm,
+                ffn_norm,
+                gate,
+                up,
+                down,
+                post_ffn_norm,
+                window: if sliding { window } else { None },
+                rope_base: if sliding && arch == "gemma3" {
+                    local_base
+                } else {
+                    rope_base
+                },
+                rope_scale: if sliding { 1.0 } else { 1.0 / rope_factor },
+                cache: None,
+            });
+        }
+        Ok(Self {
+            embed,
+            embed_scale: (d as f64).sqrt(),
+            layers,
+            norm,
+            output,
+            heads,
+            kv_heads,
+            head_dim,
+            attn_scale,
+            attn_softcap,
+            final_softcap,
+            device: device.clone(),
+        })
+    }
+
+    /// The logits after `tokens` (1-D), which sit at positions `pos..`; position 0 starts a
+    /// new sequence (the cache is dropped).
+    ///
+    /// # Errors
+    /// candle errors.
+    pub fn forward(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor> {
+        let t = tokens.len();
+        let ids = Tensor::new(tokens, &self.device)?.unsqueeze(0)?;
+        let mut x = (self.embed.embedding(&ids)? * self.embed_scale)?;
+        let kv_len = pos + t;
+        for layer in &mut self.layers {
+            if pos == 0 {
+                layer.cache = None;
+            }
+            let residual = x.clone();
+            let h = layer.attn_norm.forward(&x)?;
+            let q = layer
+                .q
+                .forward(&h)?
+                .reshape((1, t, self.heads, self.head_dim))?
+                .transpose(1, 2)?
+                .contiguous()?;
+            let k = layer
+                .k
+                .forward(&h)?
+                .reshape((1, t, self.kv_heads, self.head_dim))?
+                .transpose(1, 2)?
+                .contiguous()?;
+            let v = layer
+                .v
+                .forward(&h)?
+                .reshape((1, t, self.kv_heads, self.head_dim))?
+                .transpose(1, 2)?
+                .contiguous()?;
+            let q = match &layer.q_norm {
+                Some(n) => n.forward(&q)?,
+                None => q,
+            };
+            let k = match &layer.k_norm {
+                Some(n) => n.forward(&k)?,
+                None => k,
+            };
+            let (cos, sin) = rope_tables(
+                self.head_dim,
+                pos,
+                t,
+                layer.rope_base,
+                layer.rope_scale,
+                &self.device,
+            )?;
+            let q = candle_nn::rotary_emb::rope(&q, &cos, &sin)?;
+            let k = candle_nn::rotary_emb::rope(&k, &cos, &sin)?;
+            let (k, v) = match &layer.cache {
+                Some((kc, vc)) => (Tensor::cat(&[kc, &k], 2)?, Tensor::cat(&[vc, &v], 2)?),
+                None => (k, v),
+            };
+            layer.cache = Some((k.clone(), v.clone()));
+            let rep = self.heads / self.kv_heads;
+            let k = candle_transformers::utils::repeat_kv(k, rep)?.contiguous()?;
+            let v = candle_transformers::utils::repeat_kv(v, rep)?.contiguous()?;
+            let mut scores = ((q * self.attn_scale)?.matmul(&k.t()?))?;
+            if let Some(cap) = self.attn_softcap {
+                scores = ((scores / cap)?.tanh()? * cap)?;
+            }
+            if let Some(mask) = mask(t, pos, kv_len, layer.window, &self.device)? {
+                scores = scores.broadcast_add(&mask)?;
+            }
+            let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+            let attn =
+                probs
+                    .matmul(&v)?
+                    .transpose(1, 2)?
+                    .reshape((1, t, self.heads * self.head_dim))?;
+            let mut h = layer.o.forward(&attn)?;
+            if let Some(n) = &layer.post_attn_norm {
+                h = n.forward(&h)?;
+            }
+            let x1 = (h + residual)?;
+            let h = layer.ffn_norm.forward(&x1)?;
+            let gated = (layer.gate.forward(&h)?.gelu()? * layer.up.forward(&h)?)?;
+            let mut h = layer.down.forward(&gated)?;
+            if let Some(n) = &layer.post_ffn_norm {
+                h = n.forward(&h)?;
+            }
+            x = (h + x1)?;
+        }
+        let last = x.narrow(1, t - 1, 1)?;
+        let last = self.norm.forward(&last)?;
+        let mut logits = self.output.forward(&last)?.squeeze(0)?.squeeze(0)?;
+        if let Some(cap) = self.final_softcap {
+            logits = ((logits / cap)?.tanh()? * cap)?;
+        }
+        Ok(logits.to_dtype(DType::F32)?)
+    }
+}
+
+/// The tensor in a type candle multiplies fast on CPUs: Q5_0, Q5_1 and Q4_1 (which Q4_K_M
+/// files use for rows not divisible by 256, such as Gemma 3 270M's 640) have only a scalar
+/// dot product in candle 0.11, several times slower. They are dequantized to f32, which is
+/// exact (requantizing to Q8_0 moved the logits enough to flip greedy choices that
+/// llama.cpp makes by a margin of 0.5) at the cost of memory: 245 MB instead of 42 MB for
+/// the 270M model.
+fn fast_quant(t: QTensor, device: &Device) -> Result<QTensor> {
+    use candle_core::quantized::GgmlDType;
+    if device.is_cpu()
+        && matches!(
+            t.dtype(),
+            GgmlDType::Q5_0 | GgmlDType::Q5_1 | GgmlDType::Q4_1
+        )
+    {
+        return Ok(QTensor::quantize(&t.dequantize(device)?, GgmlDType::F32)?);
+    }
+    Ok(t)
+}
+
+/// Cosine and sine tables of NeoX rotary embeddings for positions `pos..pos + t`.
+pub(crate) fn rope_tables(
+    head_dim: usize,
+    pos: usize,
+    t: usize,
+    base: f32,
+    scale: f32,
+    device: &Device,
+) -> Result<(Tensor, Tensor)> {
+    let half = head_dim / 2;
+    let inv: Vec<f32> = (0..half)
+        .map(|i| 1.0 / base.powf(2.0 * i as f32 / head_dim as f32))
+        .collect();
+    let mut angles = Vec::with_capacity(t * half);
+    for p in pos..pos + t {
+        let p = p as f32 * scale;
+        angles.extend(inv.iter().map(|f| p * f));
+    }
+    let angles = Tensor::from_vec(angles, (t, half), device)?;
+    Ok((angles.cos()?, angles.sin()?))
+}
+
+/// The additive attention mask (0 or -inf) of `t` queries at `pos..` over `kv_len` keys, or
+/// `None` when every key is visible (one query, no window cut).
+fn mask(
+    t: usize,
+    pos: usize,
+    kv_len: usize,
+    window: Option<usize>,
+    device: &Device,
+) -> Result<Option<Tensor>> {
+    let cut = window.is_some_and(|w| kv_len > w);
+    if t == 1 && !cut {
+        return Ok(None);
+    }
+    let mut m = Vec::with_capacity(t * kv_len);
+    for i in 0..t {
+        let p = pos + i;
+        m.extend((0..kv_len).map(|j| {
+            let visible = j <= p && window.is_none_or(|w| p - j < w);
+            if visible { 0.0f32 } else { f32::NEG_INFINITY }
+        }));
+    }
+    Ok(Some(
+        Tensor::from_vec(m, (t, kv_len), device)?.reshape((1, 1, t, kv_len))?,
+    ))
+}
