@@ -14,6 +14,9 @@ use crate::prompts;
 use crate::table::{Cell, entries, parse_tables};
 use crate::validate::Stated;
 
+/// Requests in flight at once unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
 /// Which engine `ihc run --engine` asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EngineKind {
@@ -66,10 +69,53 @@ impl Usage {
     }
 }
 
+/// A counting gate: at most `limit` requests in flight (the server's concurrency limit),
+/// whatever the number of worker threads asking.
+#[derive(Debug)]
+struct Gate {
+    limit: usize,
+    in_flight: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Gate {
+    fn new(limit: usize) -> Self {
+        Self {
+            limit: limit.max(1),
+            in_flight: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
+        {
+            let mut n = self
+                .in_flight
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            while *n >= self.limit {
+                n = self
+                    .freed
+                    .wait(n)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            *n += 1;
+        }
+        let out = f();
+        *self
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) -= 1;
+        self.freed.notify_one();
+        out
+    }
+}
+
 /// The engine.
 #[derive(Debug)]
 pub struct LlmEngine {
     backend: Box<dyn Backend>,
+    gate: Gate,
     cache: Option<Cache>,
     json: bool,
     extract_tokens: u32,
@@ -111,11 +157,19 @@ impl LlmEngine {
     pub fn new(backend: Box<dyn Backend>, cache: Option<Cache>, json: bool) -> Self {
         Self {
             backend,
+            gate: Gate::new(DEFAULT_CONCURRENCY),
             cache,
             json,
             extract_tokens: prompts::EXTRACT_MAX_TOKENS,
             usage: std::sync::Arc::default(),
         }
+    }
+
+    /// Allows at most `n` requests in flight at once (4 by default).
+    #[must_use]
+    pub fn with_concurrency(mut self, n: usize) -> Self {
+        self.gate = Gate::new(n);
+        self
     }
 
     /// Caps the tokens of an extraction or NER answer (IHC-LLMiner's 1,024 by default).
@@ -144,7 +198,7 @@ impl LlmEngine {
             self.usage.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(hit);
         }
-        let answer = self.backend.complete(request)?;
+        let answer = self.gate.run(|| self.backend.complete(request))?;
         self.usage.requests.fetch_add(1, Ordering::Relaxed);
         self.usage
             .completion_tokens

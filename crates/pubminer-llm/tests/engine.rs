@@ -272,3 +272,75 @@ fn hybrid_asks_only_where_the_default_engine_is_unsure() {
         unsure.record.reason
     );
 }
+
+/// A backend that takes 30 ms per answer and records how many requests overlap.
+#[derive(Debug, Default)]
+struct Slow {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl pubminer_llm::Backend for Slow {
+    fn model(&self) -> &str {
+        "slow"
+    }
+    fn request_key(&self, request: &pubminer_fetch::ChatRequest) -> String {
+        request.messages[0].content.clone()
+    }
+    fn complete(
+        &self,
+        _request: &pubminer_fetch::ChatRequest,
+    ) -> Result<pubminer_fetch::ChatAnswer, pubminer_llm::LlmError> {
+        let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(n, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(30));
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        Ok(pubminer_fetch::ChatAnswer {
+            text: "Exclude".into(),
+            prompt_tokens: None,
+            completion_tokens: None,
+            attempts: 1,
+        })
+    }
+    fn describe(&self) -> String {
+        "slow".into()
+    }
+}
+
+#[test]
+fn at_most_the_concurrency_limit_in_flight() {
+    let slow = Arc::new(Slow::default());
+    struct Shared(Arc<Slow>);
+    impl std::fmt::Debug for Shared {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl pubminer_llm::Backend for Shared {
+        fn model(&self) -> &str {
+            self.0.model()
+        }
+        fn request_key(&self, r: &pubminer_fetch::ChatRequest) -> String {
+            self.0.request_key(r)
+        }
+        fn complete(
+            &self,
+            r: &pubminer_fetch::ChatRequest,
+        ) -> Result<pubminer_fetch::ChatAnswer, pubminer_llm::LlmError> {
+            self.0.complete(r)
+        }
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+    }
+    let engine =
+        LlmEngine::new(Box::new(Shared(Arc::clone(&slow))), None, false).with_concurrency(2);
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            let engine = &engine;
+            s.spawn(move || engine.classify(&format!("abstract {i}")).unwrap());
+        }
+    });
+    assert_eq!(slow.most.load(Ordering::SeqCst), 2);
+    assert_eq!(engine.usage.requests.load(Ordering::SeqCst), 8);
+}

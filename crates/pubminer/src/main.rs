@@ -649,6 +649,9 @@ struct LlmArgs {
     /// Seconds per request.
     #[arg(long, default_value_t = 300, value_name = "S")]
     llm_timeout: u64,
+    /// Requests in flight at once, whatever the number of worker threads.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    llm_concurrency: usize,
     /// Tokens of an answer at most: an IHC extraction table (IHC-LLMiner: 1024) or the
     /// entities of one passage.
     #[arg(long, default_value_t = 1024, value_name = "N")]
@@ -924,7 +927,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                         pubminer_link::LinkerConfig::default(),
                     );
                     Some(commands::annotate::LlmNer {
-                        engine: engine.with_extract_tokens(llm.llm_max_tokens),
+                        engine: engine
+                            .with_extract_tokens(llm.llm_max_tokens)
+                            .with_concurrency(llm.llm_concurrency),
                         linker,
                         types,
                     })

@@ -23,17 +23,17 @@ use crate::error::{MlError, Result};
 
 struct Layer {
     attn_norm: RmsNorm,
-    q: QMatMul,
-    k: QMatMul,
-    v: QMatMul,
-    o: QMatMul,
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    o: Linear,
     q_norm: Option<RmsNorm>,
     k_norm: Option<RmsNorm>,
     post_attn_norm: Option<RmsNorm>,
     ffn_norm: RmsNorm,
-    gate: QMatMul,
-    up: QMatMul,
-    down: QMatMul,
+    gate: Linear,
+    up: Linear,
+    down: Linear,
     post_ffn_norm: Option<RmsNorm>,
     window: Option<usize>,
     rope_base: f32,
@@ -141,12 +141,12 @@ impl Gemma {
             let k_norm = opt_norm("attn_k_norm")?;
             let post_attn_norm = opt_norm("post_attention_norm")?;
             let post_ffn_norm = opt_norm("post_ffw_norm")?;
-            let mut mm = |name: &str| -> Result<QMatMul> {
+            let mut mm = |name: &str| -> Result<Linear> {
                 let name = format!("{p}.{name}.weight");
                 let t = ct
                     .tensor(reader, &name, device)
                     .map_err(|e| MlError::Model(format!("tensor {name}: {e}")))?;
-                Ok(QMatMul::from_qtensor(fast_quant(t, device)?)?)
+                Linear::new(t, device)
             };
             let (q, k, v, o) = (
                 mm("attn_q")?,
@@ -305,23 +305,85 @@ impl Gemma {
     }
 }
 
-/// The tensor in a type candle multiplies fast on CPUs: Q5_0, Q5_1 and Q4_1 (which Q4_K_M
-/// files use for rows not divisible by 256, such as Gemma 3 270M's 640) have only a scalar
-/// dot product in candle 0.11, several times slower. They are dequantized to f32, which is
-/// exact (requantizing to Q8_0 moved the logits enough to flip greedy choices that
-/// llama.cpp makes by a margin of 0.5) at the cost of memory: 245 MB instead of 42 MB for
-/// the 270M model.
-fn fast_quant(t: QTensor, device: &Device) -> Result<QTensor> {
-    use candle_core::quantized::GgmlDType;
-    if device.is_cpu()
-        && matches!(
-            t.dtype(),
-            GgmlDType::Q5_0 | GgmlDType::Q5_1 | GgmlDType::Q4_1
-        )
-    {
-        return Ok(QTensor::quantize(&t.dequantize(device)?, GgmlDType::F32)?);
+/// A weight matrix in the forms candle multiplies fast on CPUs. candle 0.11 has only a
+/// scalar dot product for Q5_0, Q5_1 and Q4_1, which Q4_K_M files use for rows not divisible
+/// by 256 (Gemma 3 270M's 640). Q5_0 converts to Q8_0 without loss: a Q5_0 value is `x·d`
+/// with an integer `x` in [-16, 15], a Q8_0 block with the same scale `d` and `q = x`, so a
+/// product (activations quantized to Q8_0 in both) is the integer sum llama.cpp computes,
+/// with SIMD, at 34 bytes per 32 weights. That serves decoding (one row at a time, bound by
+/// memory); prompts (many rows) go through an exact f32 copy and candle's gemm, about twice
+/// as fast there. Q5_1 and Q4_1 carry an offset Q8_0 cannot hold and are kept as f32 only.
+struct Linear {
+    quant: QMatMul,
+    dense: Option<QMatMul>,
+}
+
+impl Linear {
+    fn new(t: QTensor, device: &Device) -> Result<Self> {
+        use candle_core::quantized::GgmlDType;
+        if !device.is_cpu() {
+            return Ok(Self {
+                quant: QMatMul::from_qtensor(t)?,
+                dense: None,
+            });
+        }
+        match t.dtype() {
+            GgmlDType::Q5_0 => {
+                let dims = t.shape().dims().to_vec();
+                let dense = QTensor::quantize(&t.dequantize(device)?, GgmlDType::F32)?;
+                let q8 = candle_core::quantized::ggml_file::qtensor_from_ggml(
+                    GgmlDType::Q8_0,
+                    &q5_0_to_q8_0(&t.data()?),
+                    dims,
+                    device,
+                )?;
+                Ok(Self {
+                    quant: QMatMul::from_qtensor(q8)?,
+                    dense: Some(QMatMul::from_qtensor(dense)?),
+                })
+            }
+            GgmlDType::Q5_1 | GgmlDType::Q4_1 => Ok(Self {
+                quant: QMatMul::from_qtensor(QTensor::quantize(
+                    &t.dequantize(device)?,
+                    GgmlDType::F32,
+                )?)?,
+                dense: None,
+            }),
+            _ => Ok(Self {
+                quant: QMatMul::from_qtensor(t)?,
+                dense: None,
+            }),
+        }
     }
-    Ok(t)
+
+    /// `x` (batch, rows, in) times the matrix.
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        match &self.dense {
+            Some(d) if x.dim(1)? > 1 => Ok(d.forward(x)?),
+            _ => Ok(self.quant.forward(x)?),
+        }
+    }
+}
+
+/// Q5_0 blocks (f16 scale, 4 bytes of high bits, 16 bytes of nibbles: 22 bytes) rewritten as
+/// Q8_0 blocks (the same f16 scale, 32 signed bytes: 34 bytes), as ggml's
+/// `dequantize_row_q5_0` reads them.
+pub(crate) fn q5_0_to_q8_0(q5: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(q5.len() / 22 * 34);
+    for block in q5.chunks_exact(22) {
+        out.extend_from_slice(&block[..2]);
+        let qh = u32::from_le_bytes([block[2], block[3], block[4], block[5]]);
+        let qs = &block[6..22];
+        let mut values = [0i8; 32];
+        for j in 0..16 {
+            let high0 = (((qh >> j) << 4) & 0x10) as u8;
+            let high1 = ((qh >> (j + 12)) & 0x10) as u8;
+            values[j] = (((qs[j] & 0x0F) | high0) as i8) - 16;
+            values[j + 16] = (((qs[j] >> 4) | high1) as i8) - 16;
+        }
+        out.extend(values.iter().map(|&v| v.to_le_bytes()[0]));
+    }
+    out
 }
 
 /// Cosine and sine tables of NeoX rotary embeddings for positions `pos..pos + t`.
@@ -370,4 +432,43 @@ fn mask(
     Ok(Some(
         Tensor::from_vec(m, (t, kv_len), device)?.reshape((1, 1, t, kv_len))?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use candle_core::quantized::{GgmlDType, QTensor};
+    use candle_core::{Device, Tensor};
+
+    /// Q5_0 rewritten as Q8_0 dequantizes to exactly the same values.
+    #[test]
+    fn q5_0_converts_to_q8_0_without_loss() {
+        let v: Vec<f32> = (0..256)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+            .collect();
+        let t = Tensor::from_vec(v, (4, 64), &Device::Cpu).unwrap();
+        let q5 = QTensor::quantize(&t, GgmlDType::Q5_0).unwrap();
+        let a: Vec<f32> = q5
+            .dequantize(&Device::Cpu)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        let dims = q5.shape().dims().to_vec();
+        let q8 = candle_core::quantized::ggml_file::qtensor_from_ggml(
+            GgmlDType::Q8_0,
+            &super::q5_0_to_q8_0(&q5.data().unwrap()),
+            dims,
+            &Device::Cpu,
+        )
+        .unwrap();
+        let b: Vec<f32> = q8
+            .dequantize(&Device::Cpu)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        assert_eq!(a, b);
+    }
 }

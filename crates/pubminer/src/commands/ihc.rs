@@ -434,7 +434,8 @@ fn with_engine(
         );
     }
     let llm = pubminer_llm::LlmEngine::new(backend, cache, engine.llm_json)
-        .with_extract_tokens(engine.llm.llm_max_tokens);
+        .with_extract_tokens(engine.llm.llm_max_tokens)
+        .with_concurrency(engine.llm.llm_concurrency);
     let usage = Arc::clone(&llm.usage);
     Ok((ihc.with_engine(Box::new(llm), mode), Some(usage)))
 }
