@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FetchError, Result};
+use crate::retry::{Attempt, retry_after, with_retries};
 
 /// How to reach the server.
 #[derive(Clone, Debug)]
@@ -173,9 +174,7 @@ impl ChatClient {
             self.config.base_url.trim_end_matches('/')
         );
         let body = self.body(request).to_string();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
+        with_retries(&url, self.config.attempts, self.config.backoff, |attempt| {
             let mut call = self
                 .agent
                 .post(&url)
@@ -183,51 +182,44 @@ impl ChatClient {
             if let Some(key) = &self.config.api_key {
                 call = call.header("authorization", &format!("Bearer {key}"));
             }
-            let (message, retry_after) = match call.send(body.as_str()) {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
-                    let text = response
-                        .into_body()
-                        .with_config()
-                        .limit(64 << 20)
-                        .read_to_string();
-                    match (status, text) {
-                        (200, Ok(text)) => return parse(&url, &text, attempt),
-                        (200, Err(e)) => (format!("reading the response: {e}"), None),
-                        (429 | 500..=599, _) => (format!("HTTP {status}"), retry_after),
-                        (_, text) => {
-                            return Err(FetchError::Protocol {
-                                url,
-                                message: format!(
-                                    "HTTP {status}: {}",
-                                    text.unwrap_or_default()
-                                        .chars()
-                                        .take(300)
-                                        .collect::<String>()
-                                ),
-                            });
-                        }
-                    }
+            let response = match call.send(body.as_str()) {
+                Ok(r) => r,
+                Err(e) => {
+                    return Ok(Attempt::Transient {
+                        message: e.to_string(),
+                        retry_after: None,
+                    });
                 }
-                Err(e) => (e.to_string(), None),
             };
-            if attempt >= self.config.attempts.max(1) {
-                return Err(FetchError::Network {
-                    url,
-                    message,
-                    attempts: attempt,
-                });
+            let status = response.status().as_u16();
+            let wait = retry_after(response.headers());
+            let text = response
+                .into_body()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_string();
+            match (status, text) {
+                (200, Ok(text)) => parse(&url, &text, attempt).map(Attempt::Done),
+                (200, Err(e)) => Ok(Attempt::Transient {
+                    message: format!("reading the response: {e}"),
+                    retry_after: None,
+                }),
+                (429 | 500..=599, _) => Ok(Attempt::Transient {
+                    message: format!("HTTP {status}"),
+                    retry_after: wait,
+                }),
+                (_, text) => Err(FetchError::Protocol {
+                    url: url.clone(),
+                    message: format!(
+                        "HTTP {status}: {}",
+                        text.unwrap_or_default()
+                            .chars()
+                            .take(300)
+                            .collect::<String>()
+                    ),
+                }),
             }
-            let base = self.config.backoff.as_secs_f64() * f64::from(1u32 << (attempt - 1).min(6));
-            let delay = Duration::from_secs_f64(base * (1.0 + 0.5 * crate::eutils::jitter()));
-            std::thread::sleep(retry_after.map_or(delay, |r| r.max(delay)));
-        }
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -81,14 +81,6 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
-}
-
-/// A pseudo-random fraction in [0, 1) for backoff jitter (no need for a real RNG).
-fn jitter() -> f64 {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1000) / 1000.0
 }
 
 enum Attempt {
@@ -176,7 +168,9 @@ impl Downloader {
                         });
                     }
                     let base = self.backoff.as_secs_f64() * f64::from(1u32 << (attempt - 1).min(6));
-                    std::thread::sleep(Duration::from_secs_f64(base * (1.0 + 0.5 * jitter())));
+                    std::thread::sleep(Duration::from_secs_f64(
+                        base * (1.0 + 0.5 * crate::retry::jitter()),
+                    ));
                 }
             }
         }

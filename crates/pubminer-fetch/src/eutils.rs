@@ -15,11 +15,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FetchError, Result};
+use crate::retry::{Attempt, retry_after, with_retries};
 
 /// The public E-utilities endpoint.
 pub const EUTILS_BASE: &str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils";
@@ -140,14 +141,6 @@ struct SearchResult {
     error: Option<String>,
 }
 
-/// A pseudo-random fraction in [0, 1) for backoff jitter.
-pub(crate) fn jitter() -> f64 {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1000) / 1000.0
-}
-
 enum Answer {
     Body(Vec<u8>),
     /// A 4xx other than 429: the request itself is wrong (or the history handle expired).
@@ -206,9 +199,7 @@ impl Eutils {
     /// GET `utility` with `params` (plus tool, email, api_key), retrying transient failures.
     fn get(&self, utility: &str, params: &[(&str, &str)]) -> Result<Answer> {
         let url = format!("{}/{utility}", self.config.base_url.trim_end_matches('/'));
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
+        with_retries(&url, self.config.attempts, self.config.backoff, |attempt| {
             self.pace();
             self.count_request(attempt > 1);
             let mut request = self.agent.get(&url).query("tool", &self.config.tool);
@@ -221,45 +212,40 @@ impl Eutils {
             for (k, v) in params {
                 request = request.query(*k, *v);
             }
-            let (message, retry_after) = match request.call() {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
-                    match status {
-                        200 => match response
-                            .into_body()
-                            .with_config()
-                            .limit(1 << 30)
-                            .read_to_vec()
-                        {
-                            Ok(body) => return Ok(Answer::Body(body)),
-                            Err(e) => (format!("reading the response: {e}"), None),
-                        },
-                        429 | 500..=599 => (format!("HTTP {status}"), retry_after),
-                        _ => {
-                            let body = response.into_body().read_to_string().unwrap_or_default();
-                            return Ok(Answer::Refused(status, body.chars().take(300).collect()));
-                        }
-                    }
+            let response = match request.call() {
+                Ok(r) => r,
+                Err(e) => {
+                    return Ok(Attempt::Transient {
+                        message: e.to_string(),
+                        retry_after: None,
+                    });
                 }
-                Err(e) => (e.to_string(), None),
             };
-            if attempt >= self.config.attempts {
-                return Err(FetchError::Network {
-                    url,
-                    message,
-                    attempts: attempt,
-                });
-            }
-            let base = self.config.backoff.as_secs_f64() * f64::from(1u32 << (attempt - 1).min(6));
-            let delay = Duration::from_secs_f64(base * (1.0 + 0.5 * jitter()));
-            std::thread::sleep(retry_after.map_or(delay, |r| r.max(delay)));
-        }
+            let status = response.status().as_u16();
+            let wait = retry_after(response.headers());
+            Ok(match status {
+                200 => match response
+                    .into_body()
+                    .with_config()
+                    .limit(1 << 30)
+                    .read_to_vec()
+                {
+                    Ok(body) => Attempt::Done(Answer::Body(body)),
+                    Err(e) => Attempt::Transient {
+                        message: format!("reading the response: {e}"),
+                        retry_after: None,
+                    },
+                },
+                429 | 500..=599 => Attempt::Transient {
+                    message: format!("HTTP {status}"),
+                    retry_after: wait,
+                },
+                _ => {
+                    let body = response.into_body().read_to_string().unwrap_or_default();
+                    Attempt::Done(Answer::Refused(status, body.chars().take(300).collect()))
+                }
+            })
+        })
     }
 
     /// Runs `query` on the history server.

@@ -12,6 +12,7 @@ pub mod chat;
 mod download;
 mod error;
 pub mod eutils;
+mod retry;
 
 pub use chat::{ChatAnswer, ChatClient, ChatConfig, ChatRequest, Message};
 pub use download::{Download, Downloader, Outcome, sha256_file};

@@ -33,6 +33,17 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A CSV field (RFC 4180): quoted, with inner quotes doubled, when it holds a comma, a quote
+/// or a line break. Shared by `ihc landscape --format csv` and the server's CSV downloads.
+#[must_use]
+pub fn csv_field(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\"")).into()
+    } else {
+        v.into()
+    }
+}
+
 /// Appends `record` in `format` to `out` (the TSV header is not included).
 ///
 /// # Panics
@@ -135,6 +146,14 @@ pub fn encode(record: &IhcRecord, format: IhcFormat, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("TTF-1"), "TTF-1");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
     use super::*;
     use crate::model::Profile;
 

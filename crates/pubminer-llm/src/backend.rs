@@ -68,8 +68,9 @@ impl std::fmt::Debug for Native {
 }
 
 impl Native {
-    /// Loads the model at `path` (a GGUF file, or a directory with one and optionally its
-    /// `tokenizer.json` / `tokenizer_config.json`); `template` names a built-in chat format
+    /// Loads the model at `path` (a GGUF file, a directory with one and optionally its
+    /// `tokenizer.json` / `tokenizer_config.json`, or a Hugging Face safetensors directory);
+    /// `template` names a built-in chat format
     /// to use instead of the model's (`ihc-llminer` for IHC-LLMiner's fine-tuned models).
     ///
     /// # Errors
@@ -85,11 +86,24 @@ impl Native {
             template: template.map(Template::named).transpose()?,
             cuda,
         };
-        let file = pubminer_ml::llm::gguf_path(path)?;
-        let decoder = Decoder::load(&file, &options)?;
-        // The cache key names the file and its size, so another quantization of the same
-        // model does not share answers.
-        let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let file = pubminer_ml::llm::gguf_path(path).unwrap_or_else(|_| path.to_path_buf());
+        let decoder = Decoder::load(path, &options)?;
+        // The cache key names the weights and their size, so another quantization of the
+        // same model does not share answers.
+        let size: u64 = if file.is_dir() {
+            std::fs::read_dir(&file)
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "safetensors"))
+                        .filter_map(|e| e.metadata().ok())
+                        .map(|m| m.len())
+                        .sum()
+                })
+                .unwrap_or(0)
+        } else {
+            std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0)
+        };
         let model = format!(
             "native:{}:{size}:{:?}",
             file.file_name()

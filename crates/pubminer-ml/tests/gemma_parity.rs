@@ -110,6 +110,15 @@ fn same_prompt_tokens_and_greedy_tokens_as_llama_cpp() {
                     model.vocab().decode(&case.greedy[..=step]),
                     case.margins[step]
                 );
+                eprintln!(
+                    "near tie at step {step} of prompt {} (margin {}): the branches part",
+                    reference
+                        .cases
+                        .iter()
+                        .position(|c| std::ptr::eq(c, case))
+                        .unwrap_or(0),
+                    case.margins[step]
+                );
                 break;
             }
             same += 1;

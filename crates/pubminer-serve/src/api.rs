@@ -71,15 +71,9 @@ fn csv_response(
     let mut out = header_row.join(",");
     out.push('\n');
     for row in rows {
-        let cells: Vec<String> = row
-            .into_iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c
-                }
-            })
+        let cells: Vec<std::borrow::Cow<'_, str>> = row
+            .iter()
+            .map(|c| pubminer_ihc::output::csv_field(c))
             .collect();
         let _ = writeln!(out, "{}", cells.join(","));
     }
@@ -221,7 +215,7 @@ fn landscape_inner(state: &AppState, raw: HashMap<String, String>) -> Result<Res
             site.as_ref()
                 .is_none_or(|s| r.sites.iter().any(|x| x.to_lowercase().contains(s)))
         })
-        .filter(|r| r.total >= min_total || (min_total == 0 && r.case_reports > 0))
+        .filter(|r| r.total >= min_total)
         .collect();
     sort_rows(&mut rows, sort, order == "desc");
     let total = rows.len();

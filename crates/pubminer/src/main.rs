@@ -262,8 +262,8 @@ enum Command {
         #[command(subcommand)]
         command: EvalCommand,
     },
-    /// Run a GGUF LLM natively (Gemma 1/2/3, Llama 2/3, Qwen2, Phi-3), or serve it as an
-    /// OpenAI-compatible server.
+    /// Run an LLM natively (GGUF or safetensors: Gemma, Llama, Qwen2, Phi-3), or serve it as
+    /// an OpenAI-compatible server.
     Llm {
         #[command(subcommand)]
         command: LlmCommand,
@@ -277,7 +277,7 @@ enum LlmCommand {
   pubminer llm generate --model gemma-3-270m-q4_k_m.gguf \"Name three IHC markers of lung adenocarcinoma.\"
   cat prompt.txt | pubminer llm generate --model model.gguf --raw -")]
     Generate {
-        /// A `.gguf` file, or a directory with one.
+        /// A `.gguf` file, a directory with one, or a Hugging Face safetensors directory.
         #[arg(long, value_name = "PATH")]
         model: PathBuf,
         /// The user message (`-` reads standard input).
@@ -304,7 +304,7 @@ enum LlmCommand {
   pubminer llm serve --model gemma-3-270m-q4_k_m.gguf
   pubminer ihc run abstracts.tsv --engine llm --llm-url http://127.0.0.1:8081/v1")]
     Serve {
-        /// A `.gguf` file, or a directory with one.
+        /// A `.gguf` file, a directory with one, or a Hugging Face safetensors directory.
         #[arg(long, value_name = "PATH")]
         model: PathBuf,
         /// Address to listen on (loopback unless told otherwise).
@@ -656,9 +656,10 @@ struct LlmArgs {
     /// entities of one passage.
     #[arg(long, default_value_t = 1024, value_name = "N")]
     llm_max_tokens: u32,
-    /// Run a GGUF model natively instead of asking a server: a `.gguf` file, or a directory
-    /// with one (and optionally the model's tokenizer.json and tokenizer_config.json).
-    /// Gemma 1/2/3, Llama 2/3, Qwen2 and Phi-3 are supported.
+    /// Run a model natively instead of asking a server: a `.gguf` file, a directory with one
+    /// (and optionally the model's tokenizer.json and tokenizer_config.json), or a Hugging
+    /// Face directory of safetensors weights. GGUF: Gemma 1/2/3, Llama 2/3, Qwen2, Phi-3;
+    /// safetensors: Gemma 2/3, Llama, Qwen2, Phi-3.
     #[arg(long, value_name = "PATH")]
     llm_native: Option<PathBuf>,
     /// Chat format of the native model instead of its own template: gemma, phi3,

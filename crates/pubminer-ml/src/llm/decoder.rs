@@ -10,6 +10,7 @@ use candle_core::quantized::gguf_file::Content;
 use candle_core::{Device, Tensor};
 use candle_transformers::models::{quantized_llama, quantized_phi3, quantized_qwen2};
 
+use super::dense::Dense;
 use super::gemma::Gemma;
 use super::template::{ChatMessage, Template};
 use super::vocab::{Vocab, meta_bool, meta_str, meta_u32};
@@ -17,6 +18,7 @@ use crate::error::{MlError, Result};
 
 /// The architectures the native backend runs.
 enum Arch {
+    Dense(Box<Dense>),
     Gemma(Box<Gemma>),
     Llama(Box<quantized_llama::ModelWeights>),
     Qwen2(Box<quantized_qwen2::ModelWeights>),
@@ -28,6 +30,7 @@ impl Arch {
         let input = || -> Result<Tensor> { Ok(Tensor::new(tokens, device)?.unsqueeze(0)?) };
         let logits = match self {
             Self::Gemma(m) => return m.forward(tokens, pos),
+            Self::Dense(m) => return m.forward(tokens, pos, device),
             Self::Llama(m) => m.forward(&input()?, pos)?,
             Self::Qwen2(m) => m.forward(&input()?, pos)?,
             Self::Phi3(m) => m.forward(&input()?, pos)?,
@@ -42,6 +45,16 @@ impl Arch {
         Ok(logits.to_dtype(candle_core::DType::F32)?)
     }
 }
+
+/// The end-of-turn markers of the chat formats: generation stops at any the vocabulary has.
+const END_MARKERS: [&str; 6] = [
+    "<end_of_turn>",
+    "<|end|>",
+    "<|eot_id|>",
+    "<|im_end|>",
+    "<|endoftext|>",
+    "</s>",
+];
 
 /// Where to find what a GGUF file lacks.
 #[derive(Clone, Debug, Default)]
@@ -151,13 +164,12 @@ pub fn gguf_path(path: &Path) -> Result<PathBuf> {
 
 impl Decoder {
     /// Loads a GGUF model (a file, or a directory with one `.gguf` file and optionally the
-    /// model's `tokenizer.json` and `tokenizer_config.json`).
+    /// model's `tokenizer.json` and `tokenizer_config.json`), or a Hugging Face directory of
+    /// safetensors weights (`config.json`, `*.safetensors`, `tokenizer.json`).
     ///
     /// # Errors
     /// Unreadable files, an unsupported architecture, missing tensors or metadata.
     pub fn load(path: &Path, options: &DecoderOptions) -> Result<Self> {
-        let file = gguf_path(path)?;
-        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
         let device = if options.cuda {
             Device::new_cuda(0).map_err(|e| {
                 MlError::Model(format!(
@@ -167,6 +179,11 @@ impl Decoder {
         } else {
             Device::Cpu
         };
+        if path.is_dir() && path.join("config.json").exists() && gguf_path(path).is_err() {
+            return Self::load_dense(path, options, device);
+        }
+        let file = gguf_path(path)?;
+        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
         let mut reader = BufReader::new(
             File::open(&file).map_err(|e| MlError::file(&file, format!("cannot open: {e}")))?,
         );
@@ -220,18 +237,7 @@ impl Decoder {
             .iter()
             .filter_map(|k| meta_u32(&ct, k))
             .collect();
-        for marker in [
-            "<end_of_turn>",
-            "<|end|>",
-            "<|eot_id|>",
-            "<|im_end|>",
-            "<|endoftext|>",
-            "</s>",
-        ] {
-            if let Some(id) = vocab.id(marker) {
-                stop_ids.push(id);
-            }
-        }
+        stop_ids.extend(END_MARKERS.iter().filter_map(|m| vocab.id(m)));
         stop_ids.sort_unstable();
         stop_ids.dedup();
         let load_err = |e: candle_core::Error| MlError::file(&file, format!("{e}"));
@@ -272,6 +278,83 @@ impl Decoder {
             stop_ids,
             context,
             name,
+            architecture,
+            device,
+            pos: 0,
+        })
+    }
+
+    /// A Hugging Face directory: `config.json`, safetensors weights, `tokenizer.json`, and
+    /// optionally `tokenizer_config.json` (chat template, BOS).
+    fn load_dense(dir: &Path, options: &DecoderOptions, device: Device) -> Result<Self> {
+        let config_path = dir.join("config.json");
+        let text = std::fs::read_to_string(&config_path)
+            .map_err(|e| MlError::file(&config_path, e.to_string()))?;
+        let config: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| MlError::file(&config_path, format!("not valid JSON: {e}")))?;
+        let architecture = super::dense::architecture(&config, &config_path)?.to_string();
+        let tokenizer = options
+            .tokenizer
+            .clone()
+            .unwrap_or_else(|| dir.join("tokenizer.json"));
+        let vocab = Vocab::Hf(Box::new(
+            tokenizers::Tokenizer::from_file(&tokenizer).map_err(|e| {
+                MlError::file(
+                    &tokenizer,
+                    format!("a safetensors model needs its tokenizer.json: {e}"),
+                )
+            })?,
+        ));
+        let tk_config_path = dir.join("tokenizer_config.json");
+        let tk_config: serde_json::Value = std::fs::read_to_string(&tk_config_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let template = match &options.template {
+            Some(t) => t.clone(),
+            None => Template::from_tokenizer_config(&tk_config_path).unwrap_or_else(|_| {
+                Template::for_architecture(&architecture, |t| vocab.id(t).is_some())
+            }),
+        };
+        let text_config = config.get("text_config").unwrap_or(&config);
+        let id = |v: &serde_json::Value| v.as_u64().and_then(|x| u32::try_from(x).ok());
+        let bos = config
+            .get("bos_token_id")
+            .or_else(|| text_config.get("bos_token_id"))
+            .and_then(id)
+            .filter(|_| {
+                tk_config
+                    .get("add_bos_token")
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false)
+            });
+        let mut stop_ids: Vec<u32> = match config
+            .get("eos_token_id")
+            .or_else(|| text_config.get("eos_token_id"))
+        {
+            Some(serde_json::Value::Array(a)) => a.iter().filter_map(id).collect(),
+            Some(v) => id(v).into_iter().collect(),
+            None => Vec::new(),
+        };
+        stop_ids.extend(END_MARKERS.iter().filter_map(|m| vocab.id(m)));
+        stop_ids.sort_unstable();
+        stop_ids.dedup();
+        let context = text_config
+            .get("max_position_embeddings")
+            .and_then(serde_json::Value::as_u64)
+            .map_or(4096, |c| c as usize);
+        let arch = Arch::Dense(Box::new(Dense::load(dir, &config, &device)?));
+        Ok(Self {
+            arch,
+            vocab,
+            template,
+            bos,
+            stop_ids,
+            context,
+            name: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             architecture,
             device,
             pos: 0,

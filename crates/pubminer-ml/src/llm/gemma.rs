@@ -38,7 +38,8 @@ struct Layer {
     window: Option<usize>,
     rope_base: f32,
     rope_scale: f32,
-    cache: Option<(Tensor, Tensor)>,
+    /// Keys and values so far, in buffers that grow by 512 positions (no copy per token).
+    cache: candle_nn::kv_cache::KvCache,
 }
 
 /// A Gemma-family model with its KV cache.
@@ -190,7 +191,7 @@ impl Gemma {
                     rope_base
                 },
                 rope_scale: if sliding { 1.0 } else { 1.0 / rope_factor },
-                cache: None,
+                cache: candle_nn::kv_cache::KvCache::new(2, 512),
             });
         }
         Ok(Self {
@@ -221,7 +222,7 @@ impl Gemma {
         let kv_len = pos + t;
         for layer in &mut self.layers {
             if pos == 0 {
-                layer.cache = None;
+                layer.cache.reset();
             }
             let residual = x.clone();
             let h = layer.attn_norm.forward(&x)?;
@@ -261,27 +262,29 @@ impl Gemma {
             )?;
             let q = candle_nn::rotary_emb::rope(&q, &cos, &sin)?;
             let k = candle_nn::rotary_emb::rope(&k, &cos, &sin)?;
-            let (k, v) = match &layer.cache {
-                Some((kc, vc)) => (Tensor::cat(&[kc, &k], 2)?, Tensor::cat(&[vc, &v], 2)?),
-                None => (k, v),
-            };
-            layer.cache = Some((k.clone(), v.clone()));
+            let (k, v) = layer.cache.append(&k, &v)?;
+            // Grouped-query attention without copying K and V per query head: the `rep`
+            // query heads that share a KV head are stacked along the rows.
             let rep = self.heads / self.kv_heads;
-            let k = candle_transformers::utils::repeat_kv(k, rep)?.contiguous()?;
-            let v = candle_transformers::utils::repeat_kv(v, rep)?.contiguous()?;
-            let mut scores = ((q * self.attn_scale)?.matmul(&k.t()?))?;
+            let qg = (q * self.attn_scale)?.reshape((1, self.kv_heads, rep * t, self.head_dim))?;
+            let mut scores = qg.matmul(&k.t()?)?.reshape((1, self.heads, t, kv_len))?;
             if let Some(cap) = self.attn_softcap {
                 scores = ((scores / cap)?.tanh()? * cap)?;
             }
             if let Some(mask) = mask(t, pos, kv_len, layer.window, &self.device)? {
                 scores = scores.broadcast_add(&mask)?;
             }
-            let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-            let attn =
-                probs
-                    .matmul(&v)?
-                    .transpose(1, 2)?
-                    .reshape((1, t, self.heads * self.head_dim))?;
+            let probs = candle_nn::ops::softmax_last_dim(&scores)?.reshape((
+                1,
+                self.kv_heads,
+                rep * t,
+                kv_len,
+            ))?;
+            let attn = probs
+                .matmul(&v)?
+                .reshape((1, self.heads, t, self.head_dim))?
+                .transpose(1, 2)?
+                .reshape((1, t, self.heads * self.head_dim))?;
             let mut h = layer.o.forward(&attn)?;
             if let Some(n) = &layer.post_attn_norm {
                 h = n.forward(&h)?;

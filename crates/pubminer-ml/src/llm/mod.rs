@@ -1,8 +1,10 @@
-//! Decoder-only LLMs run natively: GGUF weights (Gemma 1/2/3, Llama 2/3, Qwen2, Phi-3),
-//! llama.cpp-compatible tokenization from the GGUF metadata (or a `tokenizer.json`), the
-//! model's chat template, and greedy decoding with a KV cache.
+//! Decoder-only LLMs run natively: GGUF weights (Gemma 1/2/3, Llama 2/3, Qwen2, Phi-3) with
+//! llama.cpp-compatible tokenization from the GGUF metadata (or a `tokenizer.json`), or a
+//! Hugging Face safetensors directory (Gemma 2/3, Llama, Qwen2, Phi-3); the model's chat
+//! template; greedy decoding with a KV cache.
 
 mod decoder;
+mod dense;
 mod gemma;
 mod template;
 mod vocab;

@@ -223,8 +223,8 @@ pub fn render_landscape(
                 ","
             };
             let field = |v: &str| -> String {
-                if format == TableFormat::Csv && v.contains([',', '"', '\n']) {
-                    format!("\"{}\"", v.replace('"', "\"\""))
+                if format == TableFormat::Csv {
+                    pubminer_ihc::output::csv_field(v).into_owned()
                 } else {
                     v.replace(['\t', '\n'], " ")
                 }
