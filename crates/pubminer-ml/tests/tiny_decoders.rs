@@ -1,5 +1,5 @@
 //! Every native architecture's loading and decoding code, on tiny random-weight GGUF models
-//! this test writes (Gemma 2, Gemma 3, Llama, Qwen2, Phi-3; f32 and Q8_0 tensors; a
+//! this test writes (Gemma, Gemma 2, Gemma 3, Llama, Qwen2, Phi-3; f32 and Q8_0 tensors; a
 //! SentencePiece vocabulary and a byte-level BPE one).
 //!
 //! What must hold for each: the model loads from the GGUF alone; decoding with the KV cache
@@ -225,7 +225,7 @@ fn gemma(arch: &str, path: &Path) {
     b.u32(arch, "attention.sliding_window", 5);
     if arch == "gemma3" {
         b.u32(arch, "attention.sliding_window_type", 2);
-    } else {
+    } else if arch == "gemma2" {
         b.meta("gemma2.attn_logit_softcapping", Value::F32(50.0));
         b.meta("gemma2.final_logit_softcapping", Value::F32(30.0));
     }
@@ -374,6 +374,14 @@ fn gemma3_loads_and_decodes() {
     let p = dir.path().join("tiny-gemma3.gguf");
     gemma("gemma3", &p);
     check(&p, "gemma3", &Template::Gemma);
+}
+
+#[test]
+fn gemma1_loads_and_decodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("tiny-gemma.gguf");
+    gemma("gemma", &p);
+    check(&p, "gemma", &Template::Gemma);
 }
 
 #[test]

@@ -217,12 +217,17 @@ impl Decoder {
             .unwrap_or(matches!(vocab, Vocab::Spm(_)));
         let bos = bos_id.filter(|_| add_bos);
         let config = dir.join("tokenizer_config.json");
-        let template = match &options.template {
-            Some(t) => t.clone(),
-            None if config.exists() && Template::from_tokenizer_config(&config).is_ok() => {
-                Template::from_tokenizer_config(&config)?
-            }
-            None => match meta_str(&ct, "tokenizer.chat_template") {
+        // The template: the caller's, else the model's tokenizer_config.json beside the file,
+        // else the GGUF's own, else the architecture's built-in format.
+        let from_config = if config.exists() {
+            Template::from_tokenizer_config(&config).ok()
+        } else {
+            None
+        };
+        let template = match (&options.template, from_config) {
+            (Some(t), _) => t.clone(),
+            (None, Some(t)) => t,
+            (None, None) => match meta_str(&ct, "tokenizer.chat_template") {
                 Some(source) => Template::Jinja {
                     source: source.to_string(),
                     bos: bos_id.and_then(|id| vocab.token(id)).unwrap_or_default(),
