@@ -448,6 +448,12 @@ fn highlights(e: &Evidence) -> Vec<Highlight> {
             && let Some(i) = lower.find(&n)
         {
             mark(i, i + n.len(), kind, &mut out);
+        } else if kind == "tumour"
+            && let Some((i, len)) = find_acronym(text, needle)
+        {
+            // The profile keeps the long form the document defined ("inflammatory
+            // myofibroblastic tumor"); the sentence may use the abbreviation ("IMTs").
+            mark(i, i + len, kind, &mut out);
         }
     }
     for n in [e.positive, e.total].into_iter().flatten() {
@@ -464,6 +470,32 @@ fn highlights(e: &Evidence) -> Vec<Highlight> {
     }
     out.sort_by_key(|h| h.start);
     out
+}
+
+/// Where the acronym of a multi-word `long_form` (its words' initials, upper case, `IMT` for
+/// "inflammatory myofibroblastic tumor") stands in `text` as a word, with an optional plural
+/// `s`: the start and length in bytes.
+fn find_acronym(text: &str, long_form: &str) -> Option<(usize, usize)> {
+    let initials: String = long_form
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|w| w.chars().next())
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if initials.len() < 2 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    text.match_indices(&initials).find_map(|(i, m)| {
+        let mut end = i + m.len();
+        if bytes.get(end) == Some(&b's') {
+            end += 1;
+        }
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(end).copied();
+        let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+        (!word(before) && !word(after)).then_some((i, end - i))
+    })
 }
 
 fn url_of(document: &str) -> Option<String> {
@@ -614,4 +646,47 @@ pub async fn search(State(state): State<Arc<AppState>>, Query(raw): Raw) -> Resp
 /// Anything else: 404 as JSON.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     ApiError::NotFound(format!("no route {}", uri.path())).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(sentence: &str, tumour: &str) -> Evidence {
+        Evidence {
+            document: "1".into(),
+            title: String::new(),
+            year: None,
+            journal: None,
+            reason: String::new(),
+            marker: "ALK".into(),
+            tumour_type: tumour.into(),
+            site: None,
+            positive: Some(44),
+            total: Some(73),
+            case_report: false,
+            evidence: sentence.into(),
+            rule: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_long_form_tumour_is_highlighted_where_the_sentence_abbreviates_it() {
+        let e = evidence(
+            "ALK was expressed in 44 of 73 IMTs.",
+            "inflammatory myofibroblastic tumor",
+        );
+        let kinds: Vec<(&str, usize, usize)> = highlights(&e)
+            .iter()
+            .map(|h| (h.kind, h.start, h.end))
+            .collect();
+        assert!(kinds.contains(&("tumour", 30, 34)), "{kinds:?}");
+        assert!(kinds.contains(&("marker", 0, 3)), "{kinds:?}");
+        // Not inside a longer word, and not for one-word tumour names.
+        assert_eq!(
+            find_acronym("SIMTS and IMTX", "inflammatory myofibroblastic tumor"),
+            None
+        );
+        assert_eq!(find_acronym("LMS", "leiomyosarcoma"), None);
+    }
 }
