@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FetchError, Result};
-use crate::retry::{Attempt, retry_after, with_retries};
+use crate::retry::{Attempt, is_transient, received, with_retries};
 
 /// How to reach the server.
 #[derive(Clone, Debug)]
@@ -182,29 +182,18 @@ impl ChatClient {
             if let Some(key) = &self.config.api_key {
                 call = call.header("authorization", &format!("Bearer {key}"));
             }
-            let response = match call.send(body.as_str()) {
+            let (status, wait, mut reply) = match received(call.send(body.as_str())) {
                 Ok(r) => r,
-                Err(e) => {
-                    return Ok(Attempt::Transient {
-                        message: e.to_string(),
-                        retry_after: None,
-                    });
-                }
+                Err(transient) => return Ok(transient),
             };
-            let status = response.status().as_u16();
-            let wait = retry_after(response.headers());
-            let text = response
-                .into_body()
-                .with_config()
-                .limit(64 << 20)
-                .read_to_string();
+            let text = reply.with_config().limit(64 << 20).read_to_string();
             match (status, text) {
                 (200, Ok(text)) => parse(&url, &text, attempt).map(Attempt::Done),
                 (200, Err(e)) => Ok(Attempt::Transient {
                     message: format!("reading the response: {e}"),
                     retry_after: None,
                 }),
-                (429 | 500..=599, _) => Ok(Attempt::Transient {
+                (s, _) if is_transient(s) => Ok(Attempt::Transient {
                     message: format!("HTTP {status}"),
                     retry_after: wait,
                 }),

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FetchError, Result};
-use crate::retry::{Attempt, retry_after, with_retries};
+use crate::retry::{Attempt, is_transient, received, with_retries};
 
 /// The public E-utilities endpoint.
 pub const EUTILS_BASE: &str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils";
@@ -212,37 +212,25 @@ impl Eutils {
             for (k, v) in params {
                 request = request.query(*k, *v);
             }
-            let response = match request.call() {
+            let (status, wait, mut body) = match received(request.call()) {
                 Ok(r) => r,
-                Err(e) => {
-                    return Ok(Attempt::Transient {
-                        message: e.to_string(),
-                        retry_after: None,
-                    });
-                }
+                Err(transient) => return Ok(transient),
             };
-            let status = response.status().as_u16();
-            let wait = retry_after(response.headers());
             Ok(match status {
-                200 => match response
-                    .into_body()
-                    .with_config()
-                    .limit(1 << 30)
-                    .read_to_vec()
-                {
+                200 => match body.with_config().limit(1 << 30).read_to_vec() {
                     Ok(body) => Attempt::Done(Answer::Body(body)),
                     Err(e) => Attempt::Transient {
                         message: format!("reading the response: {e}"),
                         retry_after: None,
                     },
                 },
-                429 | 500..=599 => Attempt::Transient {
+                s if is_transient(s) => Attempt::Transient {
                     message: format!("HTTP {status}"),
                     retry_after: wait,
                 },
                 _ => {
-                    let body = response.into_body().read_to_string().unwrap_or_default();
-                    Attempt::Done(Answer::Refused(status, body.chars().take(300).collect()))
+                    let text = body.read_to_string().unwrap_or_default();
+                    Attempt::Done(Answer::Refused(status, text.chars().take(300).collect()))
                 }
             })
         })

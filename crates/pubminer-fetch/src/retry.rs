@@ -26,12 +26,38 @@ pub(crate) fn jitter() -> f64 {
 }
 
 /// The `Retry-After` of a response, in seconds.
-pub(crate) fn retry_after(headers: &ureq::http::HeaderMap) -> Option<Duration> {
+fn retry_after(headers: &ureq::http::HeaderMap) -> Option<Duration> {
     headers
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
+}
+
+/// A sent request: the response's status, `Retry-After` and body, or (for a network error)
+/// the transient attempt to report.
+///
+/// # Errors
+/// The [`Attempt::Transient`] of a request that never got a response.
+pub(crate) fn received<T>(
+    sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> std::result::Result<(u16, Option<Duration>, ureq::Body), Attempt<T>> {
+    match sent {
+        Ok(response) => Ok((
+            response.status().as_u16(),
+            retry_after(response.headers()),
+            response.into_body(),
+        )),
+        Err(e) => Err(Attempt::Transient {
+            message: e.to_string(),
+            retry_after: None,
+        }),
+    }
+}
+
+/// Whether an HTTP status is worth retrying (429 and 5xx).
+pub(crate) fn is_transient(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status)
 }
 
 /// Runs `once` (given the attempt number, from 1) until it is done, at most `attempts`

@@ -958,6 +958,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("{note}");
                 }
             }
+            if report.failed > 0 {
+                // Written, but without the annotations asked for: a partial run.
+                if !cli.quiet {
+                    eprintln!("{}", summary.describe());
+                }
+                return Ok(ExitCode::from(3));
+            }
             summary
         }
         Command::Link {

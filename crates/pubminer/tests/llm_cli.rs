@@ -219,9 +219,11 @@ fn annotate_ner_llm_runs_on_the_real_model() {
         .arg("-o")
         .arg(&out)
         .arg(&input));
-    assert_eq!(code, 0, "{err}");
     // Every document is written; what the small model lists is either aligned, reported as
-    // not in the text, or (no JSON) counted as a failed document.
+    // not in the text, or (no JSON) counted as a failed document, which makes the run
+    // partial (exit code 3).
+    let failed = err.contains("failed NER and were written without mentions");
+    assert_eq!(code, if failed { 3 } else { 0 }, "{err}");
     assert_eq!(jsonl(&out).len(), 1);
     assert!(err.contains("mention(s)"), "{err}");
     for m in jsonl(&out)

@@ -56,6 +56,13 @@ const END_MARKERS: [&str; 6] = [
     "</s>",
 ];
 
+/// Adds the end-of-turn markers `vocab` has to `ids`, sorted and without repeats.
+fn with_end_markers(ids: &mut Vec<u32>, vocab: &Vocab) {
+    ids.extend(END_MARKERS.iter().filter_map(|m| vocab.id(m)));
+    ids.sort_unstable();
+    ids.dedup();
+}
+
 /// Where to find what a GGUF file lacks.
 #[derive(Clone, Debug, Default)]
 pub struct DecoderOptions {
@@ -242,9 +249,7 @@ impl Decoder {
             .iter()
             .filter_map(|k| meta_u32(&ct, k))
             .collect();
-        stop_ids.extend(END_MARKERS.iter().filter_map(|m| vocab.id(m)));
-        stop_ids.sort_unstable();
-        stop_ids.dedup();
+        with_end_markers(&mut stop_ids, &vocab);
         let load_err = |e: candle_core::Error| MlError::file(&file, format!("{e}"));
         let arch = match architecture.as_str() {
             "gemma" | "gemma2" | "gemma3" => {
@@ -341,9 +346,7 @@ impl Decoder {
             Some(v) => id(v).into_iter().collect(),
             None => Vec::new(),
         };
-        stop_ids.extend(END_MARKERS.iter().filter_map(|m| vocab.id(m)));
-        stop_ids.sort_unstable();
-        stop_ids.dedup();
+        with_end_markers(&mut stop_ids, &vocab);
         let context = text_config
             .get("max_position_embeddings")
             .and_then(serde_json::Value::as_u64)
@@ -441,7 +444,8 @@ impl Decoder {
         let mut tokens = Vec::new();
         let mut bytes = Vec::new();
         let mut finish = Finish::Length;
-        let mut cut = None;
+        let mut stopped_by_string = false;
+        let longest_stop = stop.iter().map(String::len).max().unwrap_or(0);
         while tokens.len() < max_tokens {
             let next = argmax(&logits);
             if self.stop_ids.contains(&next) {
@@ -449,19 +453,20 @@ impl Decoder {
                 break;
             }
             tokens.push(next);
+            let before = bytes.len();
             bytes.extend(self.vocab.piece(next));
-            if !stop.is_empty() {
-                let text = String::from_utf8_lossy(&bytes);
-                if let Some(at) = stop
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .filter_map(|s| text.find(s.as_str()))
-                    .min()
-                {
-                    cut = Some(at);
-                    finish = Finish::Stop;
-                    break;
-                }
+            // Only the bytes this token added can complete a stop string: search the text of
+            // the tail (3 bytes more, so a character cut at its start cannot hide a match).
+            let from = before.saturating_sub(longest_stop + 3);
+            let tail = String::from_utf8_lossy(&bytes[from..]);
+            if stop
+                .iter()
+                .filter(|s| !s.is_empty())
+                .any(|s| tail.contains(s.as_str()))
+            {
+                stopped_by_string = true;
+                finish = Finish::Stop;
+                break;
             }
             if tokens.len() == max_tokens {
                 break;
@@ -472,9 +477,14 @@ impl Decoder {
             Vocab::Spm(_) => String::from_utf8_lossy(&bytes).into_owned(),
             Vocab::Hf(_) => self.vocab.decode(&tokens),
         };
-        if let Some(at) = cut
-            && at <= text.len()
+        if stopped_by_string
+            && let Some(at) = stop
+                .iter()
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| text.find(s.as_str()))
+                .min()
         {
+            // `find` gives a character boundary of the text itself, so this cannot split one.
             text.truncate(at);
         }
         Ok(Generation {

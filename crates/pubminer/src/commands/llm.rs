@@ -112,18 +112,7 @@ pub fn serve(
         Box::new(backend),
         name.clone(),
     ));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        let bound = listener.local_addr()?;
-        if !quiet && !bound.ip().is_loopback() {
-            eprintln!("note: listening on {bound}, reachable from other machines");
-        }
+    super::serve::on_loopback_unless_told(addr, quiet, |listener, bound| async move {
         // The line a script waits for (the real port when ADDR ends in :0).
         println!("model {name} at http://{bound}/v1");
         pubminer_serve::serve_llm(listener, state)

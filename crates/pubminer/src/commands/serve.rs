@@ -19,15 +19,7 @@ pub fn run(kb: Option<&Path>, addr: SocketAddr, hpa: Option<&Path>, quiet: bool)
     });
     let started = std::time::Instant::now();
     let state = Arc::new(pubminer_serve::AppState::load(&kb, hpa.as_deref())?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        let bound = listener.local_addr()?;
+    on_loopback_unless_told(addr, quiet, |listener, bound| async move {
         if !quiet {
             eprintln!(
                 "knowledge base {}: {} landscape row(s) loaded in {:.2}s{}",
@@ -38,14 +30,38 @@ pub fn run(kb: Option<&Path>, addr: SocketAddr, hpa: Option<&Path>, quiet: bool)
                     .map(|p| format!("; HPA reference {}", p.display()))
                     .unwrap_or_default()
             );
-            if !bound.ip().is_loopback() {
-                eprintln!("note: listening on {bound}, reachable from other machines");
-            }
         }
         // The line a script waits for (the port is the real one when ADDR ends in :0).
         println!("listening on http://{bound}/");
         pubminer_serve::serve(listener, Arc::clone(&state))
             .await
             .context("the server failed")
+    })
+}
+
+/// Starts the async runtime, binds `addr` (saying so when it is not a loopback address),
+/// and runs `serve` on the listener and its bound address until it returns. Shared by
+/// `serve` and `llm serve`.
+///
+/// # Errors
+/// The runtime, the bind, or what `serve` returns.
+pub fn on_loopback_unless_told<F, Fut>(addr: SocketAddr, quiet: bool, serve: F) -> Result<()>
+where
+    F: FnOnce(tokio::net::TcpListener, SocketAddr) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let bound = listener.local_addr()?;
+        if !quiet && !bound.ip().is_loopback() {
+            eprintln!("note: listening on {bound}, reachable from other machines");
+        }
+        serve(listener, bound).await
     })
 }
