@@ -8,7 +8,7 @@ Texts: 5,000 lexicon names (every 100th exported name) and 1,000 abstract senten
 batch; PyTorch gets 2 threads (the machine's cores).
 
 Usage (needs a venv with torch and sentence-transformers, see bench/make_minilm_reference.py):
-    cargo build --release && /tmp/st/bin/python bench/encoder_throughput.py
+    cargo build --release && VENV/bin/python bench/encoder_throughput.py
 """
 
 import json

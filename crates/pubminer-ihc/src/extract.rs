@@ -871,12 +871,19 @@ impl Extractor {
                 }
 
                 // `all` / `none of` / `absent in two X` statements without a count expression.
-                // With counts in the sentence, only the tumours after its `none of` are
-                // statements: `91% of LMS ..., but none of usual LM and CLM`.
+                // With counts in the sentence, only the tumours after a negative clause that
+                // follows every count are statements: `91% of LMS ..., but none of usual LM
+                // and CLM`, `in five of 11 fibrosarcomas; expression was absent in two
+                // pleomorphic rhabdomyosarcomas`.
                 let none_at = (!counts.is_empty())
-                    .then(|| slower.find("none of"))
-                    .flatten()
-                    .filter(|at| counts.iter().all(|c| c.range.end <= *at));
+                    .then(|| {
+                        ["none of", "absent in", "was absent", "were absent"]
+                            .iter()
+                            .filter_map(|cue| slower.find(cue))
+                            .filter(|at| counts.iter().all(|c| c.range.end <= *at))
+                            .min()
+                    })
+                    .flatten();
                 let statement_tumours: Vec<&&TumourOcc> = st
                     .iter()
                     .filter(|t| !used_tumour_for_count.contains(&t.start))
@@ -957,8 +964,15 @@ impl Extractor {
                     && !background
                     && !sm.is_empty()
                 {
+                    // A tumour in a defining clause is not the patient's: `positive for the
+                    // S-100, which is a marker of neurogenic and melanocytic tumors`.
+                    let defining = ["marker of", "marker for", "which is", "known to"]
+                        .iter()
+                        .filter_map(|cue| slower.find(cue))
+                        .min();
                     let Some(t) = st
                         .iter()
+                        .filter(|t| defining.is_none_or(|at| t.start - ss < at))
                         .find(|t| !is_generic(&t.text))
                         .map(|t| (*t).clone())
                         .or_else(|| diagnosis.clone())
@@ -1031,18 +1045,26 @@ impl Extractor {
             let l = p.evidence.to_ascii_lowercase();
             ["immuno", "stain", "ihc"].iter().any(|c| l.contains(c))
         };
-        if profiles.iter().any(|p| p.case_report && strong(p)) {
-            profiles.retain(|p| !p.case_report || strong(p));
-        }
+        // (A marker stated only outside such sentences stays: `Immunohistochemically, tumor
+        // cells were positive for HMB-45. They were also positive for S-100.`)
+        let marker_key = |p: &Profile, keys: &mut KeyBuilder| {
+            p.marker_id
+                .clone()
+                .unwrap_or_else(|| keys.name_key(&p.marker))
+        };
+        let stated: Vec<String> = profiles
+            .iter()
+            .filter(|p| p.case_report && strong(p))
+            .map(|p| marker_key(p, &mut keys))
+            .collect();
+        profiles
+            .retain(|p| !p.case_report || strong(p) || !stated.contains(&marker_key(p, &mut keys)));
         let mut seen: Vec<String> = Vec::new();
         profiles.retain(|p| {
             if !p.case_report {
                 return true;
             }
-            let key = p
-                .marker_id
-                .clone()
-                .unwrap_or_else(|| keys.name_key(&p.marker));
+            let key = marker_key(p, &mut keys);
             if seen.contains(&key) {
                 return false;
             }

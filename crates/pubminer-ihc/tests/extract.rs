@@ -152,6 +152,24 @@ fn negative_state_counts_are_converted() {
 }
 
 #[test]
+fn absent_in_after_the_counts_is_a_negative_statement() {
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "By immunohistochemistry, CDX2 expression was observed in 30 of 32 (94%) colonic \
+         adenocarcinomas; expression was absent in two lung adenocarcinomas and in the one \
+         leiomyosarcoma.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("CDX2", "colonic adenocarcinomas", Some(30), Some(32)),
+            row("CDX2", "lung adenocarcinomas", Some(0), Some(2)),
+            row("CDX2", "leiomyosarcoma", Some(0), Some(1)),
+        ]
+    );
+}
+
+#[test]
 fn the_clause_of_a_count_names_its_marker() {
     let got = profiles(
         "CD56 immunohistochemistry in small cell carcinoma",
@@ -242,6 +260,22 @@ fn case_reports_count_patients_once_per_marker() {
          may aid in the diagnosis.",
     );
     assert_eq!(got, [row("MSH2", "sebaceous neoplasms", Some(0), Some(2))]);
+    // A marker stated in a sentence without an immunostaining word still counts when no
+    // immunostaining sentence states it, and a tumour in a defining clause is not the
+    // patient's.
+    let got = profiles(
+        "Small cell carcinoma of the bladder: a case report",
+        "We present a case of small cell carcinoma of the bladder. Immunohistochemically, tumor \
+         cells were positive for CD56. They were also positive for synaptophysin, which is a \
+         marker of sebaceous neoplasms.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("NCAM1", "small cell carcinoma", Some(1), Some(1)),
+            row("SYP", "small cell carcinoma", Some(1), Some(1)),
+        ]
+    );
 }
 
 #[test]

@@ -7,12 +7,17 @@
 //! 1. `link.exact/v1`: the mention's normalised key (and its abbreviation long form) is a
 //!    name in the lexicon, of the mention's entity type;
 //! 2. `link.composite/v1`: a coordination (`breast and ovarian cancer`) whose parts each link
-//!    exactly;
-//! 3. `link.tfidf/v1`: character 3-gram TF-IDF nearest names ([`TfidfIndex`]), accepted above
-//!    a cosine threshold;
-//! 4. `link.dense/v1`: nearest names by a bi-encoder ([`Embedder`], e.g. SapBERT through
+//!    exactly, or a name a training corpus gave several concepts at once (`hemorrhagic
+//!    cystitis` = Cystitis + Hemorrhage in BC5CDR);
+//! 3. `link.variant/v1`: a rewrite of the mention equals a name, word order aside
+//!    ([`VariantIndex`]: `liver tumours` = Liver Neoplasms, `cataleptic` = Catalepsy, `renal
+//!    lesions` = Kidney Diseases);
+//! 4. `link.tfidf/v1`: character 3-gram TF-IDF nearest names ([`TfidfIndex`]), accepted above
+//!    a cosine threshold, ranked with a small prior for concepts a training corpus named
+//!    often;
+//! 5. `link.dense/v1`: nearest names by a bi-encoder ([`Embedder`], e.g. SapBERT through
 //!    `pubminer-ml`) over an exact vector index ([`DenseIndex`]), for what is still unlinked;
-//! 5. `link.rerank/v1`: a cross-encoder ([`Reranker`]) rescoring the union of candidates.
+//! 6. `link.rerank/v1`: a cross-encoder ([`Reranker`]) rescoring the union of candidates.
 //!
 //! Below every threshold a mention is NIL (`nil: true`), with its ranked candidates kept.
 //! Type constraints hold throughout: a gene mention only links to gene concepts.
@@ -20,7 +25,9 @@
 mod dense;
 mod linker;
 mod tfidf;
+mod variant;
 
 pub use dense::{DenseIndex, Embedder};
 pub use linker::{Linked, Linker, LinkerConfig, Reranker, Stage};
 pub use tfidf::{Scored, TfidfIndex};
+pub use variant::{VariantHit, VariantIndex};

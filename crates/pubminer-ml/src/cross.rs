@@ -4,9 +4,9 @@ use std::path::Path;
 
 use candle_core::{D, Device, Tensor};
 use candle_nn::{Linear, Module, linear};
-use candle_transformers::models::bert::BertModel;
 use tokenizers::{EncodeInput, Tokenizer};
 
+use crate::bert::Bert;
 use crate::encoder::tensors;
 use crate::error::{MlError, Result};
 use crate::files;
@@ -18,7 +18,7 @@ use crate::files;
 /// A one-label head gives `sigmoid(logit)`; a multi-label head gives the softmax probability
 /// of its last label ("match").
 pub struct CrossEncoder {
-    bert: BertModel,
+    bert: Bert,
     pooler: Linear,
     classifier: Linear,
     labels: usize,
@@ -52,7 +52,7 @@ impl CrossEncoder {
             )
             .max(1);
         let vb = files::weights(dir, &device)?;
-        let bert = BertModel::load(vb.clone(), &config)
+        let bert = Bert::load(vb.clone(), &config)
             .map_err(|e| MlError::file(dir, format!("the weights do not fit a BERT model: {e}")))?;
         let prefix = if vb.contains_tensor("bert.pooler.dense.weight") {
             "bert."
@@ -116,7 +116,7 @@ impl CrossEncoder {
     /// # Errors
     /// Shape mismatches.
     pub fn logits(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
-        let hidden = self.bert.forward(ids, types, Some(mask))?;
+        let hidden = self.bert.forward(ids, types, mask)?;
         let cls = hidden.narrow(1, 0, 1)?.squeeze(1)?;
         let pooled = self.pooler.forward(&cls)?.tanh()?;
         Ok(self.classifier.forward(&pooled)?)

@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
-use candle_transformers::models::bert::BertModel;
 use tokenizers::Tokenizer;
 
+use crate::bert::Bert;
 use crate::error::{MlError, Result};
 use crate::files;
 
@@ -36,7 +36,7 @@ pub struct EncoderOptions {
 
 /// A BERT-family encoder loaded from a Hugging Face model directory.
 pub struct BertEncoder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
     pooling: Pooling,
     normalize: bool,
@@ -65,7 +65,7 @@ impl BertEncoder {
         let device = Device::Cpu;
         let (config, _) = files::config(dir)?;
         let vb = files::weights(dir, &device)?;
-        let model = BertModel::load(vb, &config)
+        let model = Bert::load(vb, &config)
             .map_err(|e| MlError::file(dir, format!("the weights do not fit a BERT model: {e}")))?;
         let st_pooling = files::optional_json(&dir.join("1_Pooling/config.json"));
         let pooling = options.pooling.unwrap_or_else(|| match &st_pooling {
@@ -148,7 +148,7 @@ impl BertEncoder {
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<f32>> {
         let (ids, types, mask) = encode(&self.tokenizer, texts, &self.device)?;
-        let hidden = self.model.forward(&ids, &types, Some(&mask))?;
+        let hidden = self.model.forward(&ids, &types, &mask)?;
         let pooled = match self.pooling {
             Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
             Pooling::Mean => {

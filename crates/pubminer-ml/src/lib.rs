@@ -16,9 +16,12 @@
 //!   Phi-3) with llama.cpp's tokenization, the model's chat template and greedy decoding
 //!   with a KV cache, for IHC-LLMiner's prompts and JSON NER without a server.
 //!
-//! Model code follows Hugging Face `transformers`' `modeling_bert.py` through
-//! `candle_transformers::models::bert` (which links the upstream lines it ports).
+//! The BERT forward pass (`bert.rs`) follows Hugging Face `transformers`' `modeling_bert.py`
+//! as `candle_transformers::models::bert` ports it (its `Config` is reused), rearranged for
+//! CPU speed: one matrix product per linear layer over the whole batch, fused query/key/value
+//! projections, a vectorised erf for GELU.
 
+mod bert;
 mod cross;
 mod encoder;
 mod error;

@@ -92,7 +92,7 @@ pub fn build_linker(
     let mut linker = Linker::new(Arc::clone(&lexicon), types, config);
     if !quiet {
         eprintln!(
-            "TF-IDF indexes for {} built in {:.1}s",
+            "linking indexes (TF-IDF, word variants) for {} built in {:.1}s",
             types
                 .iter()
                 .map(|t| t.name())
