@@ -1229,11 +1229,16 @@ fn clause(lower: &str, counts: &[Count], ci: usize) -> (usize, usize) {
     let prev_count = ci.checked_sub(1).map_or(0, |i| counts[i].range.end);
     let next_count = counts.get(ci + 1).map_or(lower.len(), |n| n.range.start);
     let before = lower.get(..c.range.start).unwrap_or("");
-    let lo = breaks(before)
+    let mut lo = breaks(before)
         .into_iter()
         .max()
         .map_or(0, |i| i + 1)
         .max(prev_count);
+    // A count right after `and` opens a clause of its own: `16 of 25 stained with
+    // synaptophysin in a diffuse pattern and 8 of 25 showed immunoreactivity for chromogranin`.
+    if let Some(head) = before.trim_end().strip_suffix(" and") {
+        lo = lo.max(head.len() + 1);
+    }
     let after_start = c.range.end.min(lower.len());
     let after = lower.get(after_start..).unwrap_or("");
     let hi = breaks(after)

@@ -174,13 +174,15 @@ fn the_clause_of_a_count_names_its_marker() {
     let got = profiles(
         "CD56 immunohistochemistry in small cell carcinoma",
         "Twenty-two (88%) of 25 small cell carcinomas labeled with CD56, whereas 16 of 25 (64%) \
-         stained with synaptophysin.",
+         stained with synaptophysin in a diffuse pattern and 8 of 25 (32%) showed focal \
+         immunoreactivity for CDX2.",
     );
     assert_eq!(
         got,
         [
             row("NCAM1", "small cell carcinomas", Some(22), Some(25)),
             row("SYP", "small cell carcinomas", Some(16), Some(25)),
+            row("CDX2", "small cell carcinomas", Some(8), Some(25)),
         ]
     );
 }
