@@ -20,6 +20,11 @@
 //! 6. `link.rerank/v1`: a cross-encoder ([`Reranker`]) rescoring the union of candidates.
 //!
 //! Below every threshold a mention is NIL (`nil: true`), with its ranked candidates kept.
+//! [`Linker::link_document`] gives each mention the long form its document defines for it
+//! (Schwartz–Hearst); a short form that still found no exact name is tried once more with a
+//! long form the document gives it less formally: a mention just before it in parentheses
+//! (`ammonium acetate (NH4Ac)`), or the one exactly linked mention whose words its letters
+//! spell out (`PB` … `phenobarbital`).
 //! Type constraints hold throughout: a gene mention only links to gene concepts.
 
 mod dense;

@@ -654,7 +654,8 @@ impl Linker {
         } else {
             HashMap::new()
         };
-        for m in &mut doc.mentions {
+        let mut linked_here = Vec::new();
+        for (i, m) in doc.mentions.iter_mut().enumerate() {
             if only_unlinked && !m.links.is_empty() {
                 continue;
             }
@@ -667,27 +668,189 @@ impl Linker {
                 continue;
             };
             let linked = self.link(&m.text, t, m.long_form.as_deref());
-            let key = if linked.nil {
-                "nil"
-            } else {
-                linked
-                    .links
-                    .first()
-                    .map_or("nil", |l| match l.origin.as_str() {
-                        "link.exact/v1" => "exact",
-                        "link.composite/v1" => "composite",
-                        "link.variant/v1" => "variant",
-                        "link.tfidf/v1" => "tfidf",
-                        "link.dense/v1" => "dense",
-                        _ => "rerank",
-                    })
-            };
-            *stats.entry(key).or_default() += 1;
             m.candidates = linked.candidates;
             m.set_links(linked.links, linked.nil);
+            linked_here.push((i, t));
+        }
+        if self.config.use_long_form {
+            self.resolve_short_forms(doc, &linked_here);
+        }
+        for &(i, _) in &linked_here {
+            let m = &doc.mentions[i];
+            let key = if m.nil {
+                "nil"
+            } else {
+                m.links.first().map_or("nil", |l| match l.origin.as_str() {
+                    "link.exact/v1" => "exact",
+                    "link.composite/v1" => "composite",
+                    "link.variant/v1" => "variant",
+                    "link.tfidf/v1" => "tfidf",
+                    "link.dense/v1" => "dense",
+                    _ => "rerank",
+                })
+            };
+            *stats.entry(key).or_default() += 1;
         }
         stats
     }
+
+    /// Short forms that found no exact name, linked again with a long form the document
+    /// gives them in one of two weaker ways than a Schwartz–Hearst definition:
+    ///
+    /// 1. written alone in parentheses right after a mention of the same type, though the
+    ///    letters do not match ("ammonium acetate (NH4Ac)", "testosterone (T)"), for every
+    ///    use of that short form;
+    /// 2. never defined, but its letters spell out, in order and starting at a word start,
+    ///    the text of exactly one concept the document names exactly ("PB" after
+    ///    "phenobarbital" in another sentence, "Li/DVP" after "divalproex"); a short form
+    ///    whose letters fit names of two different concepts is left alone.
+    ///
+    /// Only a long form that links exactly replaces the mention's own link, and a short form
+    /// the dictionary knows exactly keeps it: "leukosialin (CD43)" leaves CD43 the gene
+    /// symbol it is.
+    fn resolve_short_forms(&self, doc: &mut Document, linked: &[(usize, EntityType)]) {
+        let is_exact = |m: &pubminer_core::Mention| {
+            m.links
+                .first()
+                .is_some_and(|l| matches!(l.origin.as_str(), "link.exact/v1" | "link.composite/v1"))
+        };
+        let adjacent = adjacent_definitions(doc);
+        for &(i, t) in linked {
+            let m = &doc.mentions[i];
+            if m.long_form.is_some() || is_exact(m) {
+                continue;
+            }
+            let long = match adjacent.get(m.text.as_str()) {
+                Some(long) => Some(long.clone()),
+                None if looks_like_short_form(&m.text) => {
+                    spelled_out_by(doc, linked, i, t, is_exact)
+                }
+                None => None,
+            };
+            let Some(long) = long else {
+                continue;
+            };
+            let relinked = self.link(&m.text, t, Some(&long));
+            if relinked
+                .links
+                .first()
+                .is_some_and(|l| l.origin == "link.exact/v1")
+            {
+                let m = &mut doc.mentions[i];
+                m.long_form = Some(long);
+                m.candidates = relinked.candidates;
+                m.set_links(relinked.links, relinked.nil);
+            }
+        }
+    }
+}
+
+/// The text of the one concept, among the mentions of type `t` linked exactly, whose text
+/// mention `i` spells out (see [`Linker::resolve_short_forms`]); `None` when none or
+/// several concepts fit.
+fn spelled_out_by(
+    doc: &Document,
+    linked: &[(usize, EntityType)],
+    i: usize,
+    t: EntityType,
+    is_exact: impl Fn(&pubminer_core::Mention) -> bool,
+) -> Option<String> {
+    let short = &doc.mentions[i].text;
+    let mut found: Option<(&str, Vec<&str>)> = None;
+    for &(j, u) in linked {
+        let other = &doc.mentions[j];
+        if u != t || j == i || !is_exact(other) || other.text.len() <= short.len() {
+            continue;
+        }
+        if !spells_out(short, &other.text) {
+            continue;
+        }
+        let ids: Vec<&str> = other.links.iter().map(|l| l.id.as_str()).collect();
+        match &found {
+            Some((_, seen)) if *seen != ids => return None,
+            Some(_) => {}
+            None => found = Some((&other.text, ids)),
+        }
+    }
+    found.map(|(text, _)| text.to_owned())
+}
+
+/// A token that reads as an abbreviation: 2–8 characters, no space, an uppercase letter
+/// and at least as many uppercase letters and digits as lowercase ones ("PB", "DVP",
+/// "NH4Ac", "CCNU"), not a word such as "Aspirin".
+fn looks_like_short_form(text: &str) -> bool {
+    let n = text.chars().count();
+    let upper = text
+        .chars()
+        .filter(|c| c.is_uppercase() || c.is_ascii_digit())
+        .count();
+    let lower = text.chars().filter(|c| c.is_lowercase()).count();
+    (2..=8).contains(&n)
+        && !text.contains(char::is_whitespace)
+        && text.chars().any(char::is_uppercase)
+        && upper >= lower
+}
+
+/// Whether the letters and digits of `short` occur in `long` in order, ignoring case, the
+/// first one at the start of a word (the Schwartz–Hearst match, without the window).
+fn spells_out(short: &str, long: &str) -> bool {
+    let want: Vec<char> = short
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let Some((&first, rest)) = want.split_first() else {
+        return false;
+    };
+    let hay: Vec<char> = long.chars().map(|c| c.to_ascii_lowercase()).collect();
+    (0..hay.len()).any(|start| {
+        let at_word_start = start == 0 || !hay[start - 1].is_alphanumeric();
+        if !at_word_start || hay[start] != first {
+            return false;
+        }
+        let mut k = 0;
+        for &c in &hay[start + 1..] {
+            if k < rest.len() && c == rest[k] {
+                k += 1;
+            }
+        }
+        k == rest.len()
+    })
+}
+
+/// Short form → long form from mentions written `long form (SF)`: a short mention alone
+/// in parentheses right after a mention of the same type. This catches definitions whose
+/// letters do not match, which Schwartz–Hearst refuses ("ammonium acetate (NH4Ac)",
+/// "testosterone (T)"); the mentions say the two are one entity.
+fn adjacent_definitions(doc: &Document) -> HashMap<String, String> {
+    let mut order: Vec<usize> = (0..doc.mentions.len())
+        .filter(|&i| doc.mentions[i].fragments.is_empty())
+        .collect();
+    order.sort_by_key(|&i| (doc.mentions[i].passage, doc.mentions[i].range.start()));
+    let mut out = HashMap::new();
+    for pair in order.windows(2) {
+        let (a, b) = (&doc.mentions[pair[0]], &doc.mentions[pair[1]]);
+        if a.passage != b.passage
+            || a.entity_type != b.entity_type
+            || b.text.chars().count() > 10
+            || b.text.contains(char::is_whitespace)
+            || !b.text.chars().any(char::is_alphabetic)
+            || a.text.chars().count() <= b.text.chars().count()
+        {
+            continue;
+        }
+        let Some(text) = doc.passages.get(a.passage as usize).map(|p| p.text()) else {
+            continue;
+        };
+        let between = text
+            .get(a.range.end() as usize..b.range.start() as usize)
+            .unwrap_or_default();
+        let after = text.get(b.range.end() as usize..).unwrap_or_default();
+        if matches!(between, " (" | "(") && after.starts_with(')') {
+            out.entry(b.text.clone()).or_insert_with(|| a.text.clone());
+        }
+    }
+    out
 }
 
 /// Short form → long form for the abbreviations the document defines (Schwartz–Hearst,
@@ -861,5 +1024,88 @@ mod tests {
         let linker = self::linker().with_reranker(Arc::new(Fixed(0.2)));
         let l = linker.link("cancers in breast tissue", EntityType::Disease, None);
         assert!(l.nil, "every rerank score under the threshold");
+    }
+
+    /// A document whose passage holds `text` and gold-style mentions of `spans` (byte
+    /// ranges) typed Chemical.
+    fn chemical_doc(text: &str, spans: &[(usize, usize)]) -> Document {
+        use pubminer_core::{Mention, Passage, PassageKind, TextRange};
+        let mut doc = Document::new("1");
+        doc.passages.push(Passage::new(PassageKind::Abstract, text));
+        for &(a, b) in spans {
+            doc.mentions.push(Mention {
+                passage: 0,
+                range: TextRange::try_new(a, b).unwrap(),
+                text: text[a..b].to_owned(),
+                entity_type: "Chemical".to_owned(),
+                origin: "gold".to_owned(),
+                ..Mention::default()
+            });
+        }
+        doc
+    }
+
+    #[test]
+    fn documents_define_short_forms_the_dictionary_lacks() {
+        let c = EntityType::Chemical;
+        let acetate = Concept::new("MESH:C018824", "ammonium acetate", c, "mesh");
+        let pheno = Concept::new("MESH:D010634", "Phenobarbital", c, "mesh");
+        let lead = Concept::new("MESH:D007854", "Lead", c, "mesh");
+        let peptide = Concept::new("MESH:D000001", "Peptide B", c, "mesh");
+        let leuko = Concept::new("MESH:D000002", "leukosialin", c, "mesh");
+        let mut cd43 = Concept::new("MESH:D000003", "Sialophorin", c, "mesh");
+        cd43.synonyms.push(Synonym::new("CD43", SynonymKind::Exact));
+        let concepts = vec![acetate, pheno, lead, peptide, leuko, cd43];
+        let lex = Arc::new(Lexicon::from_concepts(concepts).unwrap());
+        let linker = Linker::new(lex.clone(), &[c], LinkerConfig::default());
+        let ids = |doc: &Document, i: usize| -> Vec<String> {
+            doc.mentions[i].links.iter().map(|l| l.id.clone()).collect()
+        };
+        let type_of = |t: &str| (t == "Chemical").then_some(EntityType::Chemical);
+
+        // `long form (SF)` where the letters do not match: the adjacent mentions define it,
+        // and every later use of the short form gets the long form's concept.
+        let text = "Pretreatment with ammonium acetate (NH4Ac) doubled it; NH4Ac alone did not.";
+        let spans = [(18, 34), (36, 41), (55, 60)];
+        let mut doc = chemical_doc(text, &spans);
+        linker.link_document(&mut doc, false, &type_of);
+        assert_eq!(ids(&doc, 1), ["MESH:C018824"]);
+        assert_eq!(ids(&doc, 2), ["MESH:C018824"]);
+        assert_eq!(
+            doc.mentions[2].long_form.as_deref(),
+            Some("ammonium acetate")
+        );
+        // A short form the dictionary knows exactly keeps its own concept.
+        let mut doc = chemical_doc("It binds leukosialin (CD43).", &[(9, 20), (22, 26)]);
+        linker.link_document(&mut doc, false, &type_of);
+        assert_eq!(ids(&doc, 1), ["MESH:D000003"]);
+
+        // A short form used without a definition takes the concept of the one exactly
+        // named mention whose words it spells out.
+        let text = "Patients on phenobarbital died. PB-related hepatotoxicity and PB levels.";
+        let mut doc = chemical_doc(text, &[(12, 25), (62, 64)]);
+        linker.link_document(&mut doc, false, &type_of);
+        assert_eq!(ids(&doc, 1), ["MESH:D010634"]);
+        assert_eq!(doc.mentions[1].links[0].origin, "link.exact/v1");
+
+        // Two different concepts whose names it spells out: ambiguous, left alone.
+        let text = "Phenobarbital and peptide B were given. PB levels rose.";
+        let mut doc = chemical_doc(text, &[(0, 13), (18, 27), (40, 42)]);
+        linker.link_document(&mut doc, false, &type_of);
+        assert_ne!(ids(&doc, 2), ["MESH:D010634"]);
+        assert!(doc.mentions[2].long_form.is_none());
+
+        // Without long forms the document rules are off.
+        let config = LinkerConfig {
+            use_long_form: false,
+            ..LinkerConfig::default()
+        };
+        let off = Linker::new(lex, &[c], config);
+        let mut doc = chemical_doc(
+            "Patients on phenobarbital died. PB levels.",
+            &[(12, 25), (32, 34)],
+        );
+        off.link_document(&mut doc, false, &type_of);
+        assert_ne!(ids(&doc, 1), ["MESH:D010634"]);
     }
 }

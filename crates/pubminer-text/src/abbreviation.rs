@@ -11,9 +11,10 @@
 //!
 //! For every `(` in a sentence, with its matching `)` in the same sentence:
 //!
-//! 1. **Short form candidate**: the text inside the parentheses, cut at the first `, ` or
-//!    `; `, trimmed. It must have 2–10 characters, at most 2 words, at least one letter, a
-//!    letter or digit first, and none of `= < > % ± ≤ ≥`; it must not start with a reference
+//! 1. **Short form candidate**: the text inside the parentheses, cut at the first `, `,
+//!    `; ` or `: ` (the last one added: "phenobarbital (PB: 15 mg per rat)"), trimmed. It
+//!    must have 2–10 characters, at most 2 words, at least one letter, a letter or digit
+//!    first, and none of `= < > % ± ≤ ≥`; it must not start with a reference
 //!    word (`Fig`, `Table`, `see`, `e.g.`, ...), and a two-word short form needs an
 //!    uppercase letter or a digit. This rejects "(p < 0.05)", "(n = 12)", "(Fig. 1)",
 //!    "(95% CI 1.2–3.4)", "(2019)", "(see below)", "(12/15, 80%)". A list of abbreviations
@@ -352,12 +353,12 @@ fn is_list_of_short_forms(inside: Piece<'_>, content: Piece<'_>) -> bool {
         && next.chars().next().is_some_and(char::is_alphabetic)
 }
 
-/// The text before the first `, ` or `; ` (S&H cut the short form there).
+/// The text before the first `, `, `; ` or `: ` (S&H cut the short form at the first two).
 fn cut_at_separator(piece: Piece<'_>) -> Piece<'_> {
     let bytes = piece.text.as_bytes();
     let cut = bytes
         .windows(2)
-        .position(|w| matches!(w, [b',' | b';', b' ']))
+        .position(|w| matches!(w, [b',' | b';' | b':', b' ']))
         .unwrap_or(bytes.len());
     Piece {
         start: piece.start,

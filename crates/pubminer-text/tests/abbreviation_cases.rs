@@ -63,6 +63,13 @@ fn classic_forward_definitions() {
         "estrogen receptor",
         1.0,
     );
+    // A dose after a colon, as BC5CDR writes it.
+    expect_one(
+        "It is administered with diethylnitrosamine (DEN: 10 mg/kg/day) to rats.",
+        "DEN",
+        "diethylnitrosamine",
+        1.0,
+    );
 }
 
 #[test]
