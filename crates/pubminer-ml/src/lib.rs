@@ -19,7 +19,9 @@
 //! The BERT forward pass (`bert.rs`) follows Hugging Face `transformers`' `modeling_bert.py`
 //! as `candle_transformers::models::bert` ports it (its `Config` is reused), rearranged for
 //! CPU speed: one matrix product per linear layer over the whole batch, fused query/key/value
-//! projections, a vectorised erf for GELU.
+//! projections, attention and layer norm on reused buffers, vectorised erf and exp, batches
+//! on threads of their own. Its products go through `matmul.rs`, the crate's one module with
+//! `unsafe` code (a bounds-checked `gemm` call and run-time CPU-feature dispatch).
 
 mod bert;
 mod cross;
@@ -27,6 +29,7 @@ mod encoder;
 mod error;
 mod files;
 pub mod llm;
+mod matmul;
 
 pub use cross::CrossEncoder;
 pub use encoder::{BertEncoder, EncoderOptions, Pooling};
