@@ -88,27 +88,35 @@ impl CrossEncoder {
     /// # Errors
     /// Tokenizer or model failures.
     pub fn score(&self, pairs: &[(&str, &str)]) -> Result<Vec<f32>> {
-        let mut out = Vec::with_capacity(pairs.len());
-        for chunk in pairs.chunks(self.batch_size) {
-            let inputs: Vec<EncodeInput> = chunk
-                .iter()
-                .map(|&(a, b)| EncodeInput::Dual(a.into(), b.into()))
-                .collect();
-            let encodings = self
-                .tokenizer
-                .encode_batch(inputs, true)
-                .map_err(|e| MlError::Tokenizer(e.to_string()))?;
-            let (ids, types, mask) = tensors(&encodings, &self.device)?;
-            let logits = self.logits(&ids, &types, &mask)?;
-            let scores = if self.labels == 1 {
-                candle_nn::ops::sigmoid(&logits)?.squeeze(1)?
-            } else {
-                let probs = candle_nn::ops::softmax(&logits, D::Minus1)?;
-                probs.narrow(1, self.labels - 1, 1)?.squeeze(1)?
-            };
-            out.extend(scores.to_vec1::<f32>()?);
-        }
-        Ok(out)
+        use rayon::prelude::*;
+        // Batches in parallel, each on one thread, as `BertEncoder::embed` runs them.
+        let threads = rayon::current_num_threads().max(1);
+        let per_batch = self.batch_size.min(pairs.len().div_ceil(threads)).max(1);
+        let scored = pairs
+            .par_chunks(per_batch)
+            .map(|chunk| self.score_batch(chunk))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(scored.into_iter().flatten().collect())
+    }
+
+    fn score_batch(&self, chunk: &[(&str, &str)]) -> Result<Vec<f32>> {
+        let inputs: Vec<EncodeInput> = chunk
+            .iter()
+            .map(|&(a, b)| EncodeInput::Dual(a.into(), b.into()))
+            .collect();
+        let encodings = self
+            .tokenizer
+            .encode_batch(inputs, true)
+            .map_err(|e| MlError::Tokenizer(e.to_string()))?;
+        let (ids, types, mask) = tensors(&encodings, &self.device)?;
+        let logits = self.logits(&ids, &types, &mask)?;
+        let scores = if self.labels == 1 {
+            candle_nn::ops::sigmoid(&logits)?.squeeze(1)?
+        } else {
+            let probs = candle_nn::ops::softmax(&logits, D::Minus1)?;
+            probs.narrow(1, self.labels - 1, 1)?.squeeze(1)?
+        };
+        Ok(scores.to_vec1::<f32>()?)
     }
 
     /// Raw logits `[batch, labels]` for encoded inputs.
