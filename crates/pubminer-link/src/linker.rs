@@ -702,7 +702,7 @@ impl Linker {
     ///    use of that short form;
     /// 2. never defined, but its letters spell out, in order and starting at a word start,
     ///    the text of exactly one concept the document names exactly ("PB" after
-    ///    "phenobarbital" in another sentence, "Li/DVP" after "divalproex"); a short form
+    ///    "phenobarbital" in another sentence, "DVP" in "Li/DVP" after "divalproex"); a short form
     ///    whose letters fit names of two different concepts is left alone.
     ///
     /// Only a long form that links exactly replaces the mention's own link, and a short form
