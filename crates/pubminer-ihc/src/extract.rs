@@ -891,14 +891,19 @@ impl Extractor {
                     .collect();
                 if (counts.is_empty() || none_at.is_some()) && !statement_tumours.is_empty() {
                     let all = contains_word(&slower, "all");
-                    let none = slower.contains("none of")
-                        || slower.contains(" no ")
-                        || slower.contains("absent");
+                    let none_cue = ["none of", " no ", "absent"]
+                        .iter()
+                        .filter_map(|cue| slower.find(cue))
+                        .min();
+                    let none = none_cue.is_some();
+                    // `all of the X but none of the Y`: the cue negates only what follows it.
+                    let contrast = none_cue.filter(|&at| contains_word(&slower[..at], "all"));
                     for t in statement_tumours {
                         let local = t.start - ss;
                         let m = marker_for(local, &sm, &last_marker);
                         let Some(m) = m else { continue };
-                        let negative = none || is_negative(&slower, local, t.end - ss);
+                        let negated_by_cue = contrast.map_or(none, |at| local > at);
+                        let negative = negated_by_cue || is_negative(&slower, local, t.end - ss);
                         let n =
                             number_before(text, t.start).or_else(|| group_of(&mut keys, &t.text));
                         if !(all || none || number_before(text, t.start).is_some()) {

@@ -170,6 +170,25 @@ fn absent_in_after_the_counts_is_a_negative_statement() {
 }
 
 #[test]
+fn none_of_negates_only_the_tumours_after_it() {
+    // `all of the X but none of the Y`: X is all positive, Y all negative, each total from
+    // the sentence that lists the series.
+    let got = profiles(
+        "CDX2 immunostaining",
+        "Tissue from 21 colonic adenocarcinomas and 10 leiomyosarcomas was evaluated for CDX2 \
+         immunoreactivity. Positive staining was seen in all of the colonic adenocarcinomas \
+         but in none of the leiomyosarcomas.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("CDX2", "colonic adenocarcinomas", Some(21), Some(21)),
+            row("CDX2", "leiomyosarcomas", Some(0), Some(10)),
+        ]
+    );
+}
+
+#[test]
 fn the_clause_of_a_count_names_its_marker() {
     let got = profiles(
         "CD56 immunohistochemistry in small cell carcinoma",
