@@ -1,7 +1,7 @@
 //! A bounds-checked, single-threaded matrix product over strided `f32` slices.
 //!
 //! candle's matrix product allocates a zeroed output, spreads every product over the thread
-//! pool (even a 8 × 8 attention block, where the threads mostly wait on each other), and
+//! pool (even an 8 × 8 attention block, where the threads mostly wait on each other), and
 //! cannot read strided views, so the attention heads must first be copied out. The BERT
 //! forward pass (`bert.rs`) instead runs whole batches on separate threads, and inside a batch
 //! multiplies here: `gemm` (the crate candle uses, with its AVX-512 kernels) on the calling
