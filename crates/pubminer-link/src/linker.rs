@@ -714,12 +714,14 @@ impl Linker {
                 .first()
                 .is_some_and(|l| matches!(l.origin.as_str(), "link.exact/v1" | "link.composite/v1"))
         };
-        let adjacent = adjacent_definitions(doc);
+        // Built for the first mention that needs it: most documents have none.
+        let mut adjacent: Option<HashMap<String, String>> = None;
         for &(i, t) in linked {
             let m = &doc.mentions[i];
             if m.long_form.is_some() || is_exact(m) {
                 continue;
             }
+            let adjacent = adjacent.get_or_insert_with(|| adjacent_definitions(doc));
             let long = match adjacent.get(m.text.as_str()) {
                 Some(long) => Some(long.clone()),
                 None if looks_like_short_form(&m.text) => {

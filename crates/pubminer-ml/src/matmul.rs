@@ -39,7 +39,8 @@ pub(crate) struct ViewMut<'a> {
     pub col_stride: usize,
 }
 
-/// Whether the last element a `rows × cols` view can address is inside `len`.
+/// Whether the last element a `rows × cols` view can address is inside `len`, with strides
+/// that fit in `isize`.
 fn fits(len: usize, rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> bool {
     if rows == 0 || cols == 0 {
         return true;
@@ -50,6 +51,32 @@ fn fits(len: usize, rows: usize, cols: usize, row_stride: usize, col_stride: usi
         .and_then(|(r, c)| r.checked_add(c))
         .is_some_and(|last| last < len)
         && isize::try_from(row_stride.max(col_stride)).is_ok()
+}
+
+impl View<'_> {
+    /// Whether every element the view addresses lies inside its slice.
+    fn in_bounds(&self) -> bool {
+        fits(
+            self.data.len(),
+            self.rows,
+            self.cols,
+            self.row_stride,
+            self.col_stride,
+        )
+    }
+}
+
+impl ViewMut<'_> {
+    /// Whether every element the view addresses lies inside its slice.
+    fn in_bounds(&self) -> bool {
+        fits(
+            self.data.len(),
+            self.rows,
+            self.cols,
+            self.row_stride,
+            self.col_stride,
+        )
+    }
 }
 
 /// `dst = accumulate·dst + scale · lhs · rhs`, on the calling thread.
@@ -68,27 +95,7 @@ pub(crate) fn matmul(dst: ViewMut<'_>, lhs: View<'_>, rhs: View<'_>, scale: f32,
         dst.rows,
         dst.cols
     );
-    assert!(fits(
-        dst.data.len(),
-        dst.rows,
-        dst.cols,
-        dst.row_stride,
-        dst.col_stride
-    ));
-    assert!(fits(
-        lhs.data.len(),
-        lhs.rows,
-        lhs.cols,
-        lhs.row_stride,
-        lhs.col_stride
-    ));
-    assert!(fits(
-        rhs.data.len(),
-        rhs.rows,
-        rhs.cols,
-        rhs.row_stride,
-        rhs.col_stride
-    ));
+    assert!(dst.in_bounds() && lhs.in_bounds() && rhs.in_bounds());
     if dst.rows == 0 || dst.cols == 0 {
         return;
     }
@@ -102,7 +109,7 @@ pub(crate) fn matmul(dst: ViewMut<'_>, lhs: View<'_>, rhs: View<'_>, scale: f32,
         }
         return;
     }
-    // SAFETY: the three asserts above prove that every element gemm reads or writes,
+    // SAFETY: the bounds assert above proves that every element gemm reads or writes,
     // `(r, c)` for r < rows and c < cols of each view, lies inside its slice; the strides
     // fit in isize; `dst` is a unique borrow, so it overlaps neither input.
     #[allow(unsafe_code)]
