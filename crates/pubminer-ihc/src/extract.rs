@@ -16,7 +16,14 @@
 //! - sentences about FISH, PCR, sequencing, flow cytometry or in situ hybridisation without
 //!   immunohistochemistry, and figures of sensitivity, specificity, survival or age, give no
 //!   profile;
-//! - case reports give 1/1 (or 0/1) for each marker stated positive (negative).
+//! - case reports give 1/1 (or 0/1) for each marker stated positive (negative);
+//! - tumour types the document abbreviates and no vocabulary names (`smooth muscle tumor of
+//!   uncertain malignant potential (STUMP)`) are tumours wherever the short form is used, and
+//!   `primary tumors of breast, prostate, kidney and liver` is one type per organ;
+//! - a double stain (`CK5/P63`) is no profile of either marker; `positive for CK5 and P63
+//!   each` and `all the tumours were ER, PR and HER2 negative` give every listed marker;
+//! - of several counts for one marker, tumour type (as written) and series, the one with most
+//!   positives is the profile: a subgroup (`strong in 10 of 50`, `60% of them`) has fewer.
 //!
 //! Every profile keeps its sentence and the rule that read it.
 
@@ -45,6 +52,9 @@ struct MarkerOcc {
     symbol: Option<String>,
     /// From the curated IHC marker list (else a gene of the main lexicon).
     curated: bool,
+    /// Half of a double stain written `CK5/P63`: counts of the combined stain are no
+    /// profile of either marker.
+    combined: bool,
 }
 
 impl MarkerOcc {
@@ -281,6 +291,19 @@ impl Extractor {
         }
     }
 
+    /// The tumour concept a name (a long form) names exactly, if any.
+    fn tumour_id_of_name(&self, name: &str) -> Option<String> {
+        let key = KeyBuilder::new().name_key(name);
+        self.lexicon
+            .lookup_key(&key)
+            .find_map(|p| {
+                let e = self.lexicon.entry(p.entry)?;
+                (e.tags().contains(Tags::NEOPLASM) || e.id().starts_with("ONCOTREE:"))
+                    .then(|| e.id().to_owned())
+            })
+            .and_then(|id| self.tumour_id(&id))
+    }
+
     fn is_neoplasm(&self, link_id: &str) -> bool {
         self.lexicon
             .find_id(link_id)
@@ -330,6 +353,7 @@ impl Extractor {
                     id,
                     symbol: m.symbol().map(str::to_owned),
                     curated: true,
+                    combined: false,
                 });
             }
         }
@@ -360,9 +384,23 @@ impl Extractor {
                 id: Some(link.id.clone()),
                 symbol: link.name.clone(),
                 curated: false,
+                combined: false,
             });
         }
         markers.sort_by_key(|m| (m.passage, m.start));
+        // Double stains: two different markers joined by a slash (`CK5/P63`, `CK7/CK20`);
+        // one concept written twice (`CD117/c-kit`) is one marker.
+        for i in 1..markers.len() {
+            let (a, b) = (&markers[i - 1], &markers[i]);
+            if a.passage == b.passage
+                && a.end + 1 == b.start
+                && texts[a.passage].as_bytes().get(a.end) == Some(&b'/')
+                && a.key() != b.key()
+            {
+                markers[i - 1].combined = true;
+                markers[i].combined = true;
+            }
+        }
 
         // Abbreviations defined in the document: `IMTs` and `SCC` are written out in full.
         let span_text = |sp: &pubminer_core::Span| -> Option<&str> {
@@ -440,7 +478,10 @@ impl Extractor {
                 || m.long_form
                     .as_deref()
                     .is_some_and(|l| l.split(' ').any(is_tumour_head));
-            if !self.is_neoplasm(&link.id) && !head_ok {
+            // Processes are no tumour types, though MeSH files `carcinogenesis` among the
+            // neoplastic processes.
+            let process = m.text.to_ascii_lowercase().ends_with("genesis");
+            if process || !self.is_neoplasm(&link.id) && !head_ok {
                 continue;
             }
             let p = m.passage as usize;
@@ -496,6 +537,91 @@ impl Extractor {
             merged.push(t);
         }
         let mut tumours = merged;
+        // Tumour types that the document abbreviates and no vocabulary names (`smooth muscle
+        // tumor of uncertain malignant potential (STUMP)`): the whole long form where it is
+        // defined, and every later use of the short form.
+        let short_forms: Vec<&str> = tagged
+            .abbreviations
+            .iter()
+            .filter_map(|a| span_text(&a.short))
+            .collect();
+        for a in &tagged.abbreviations {
+            let (Some(short), Some(long)) = (span_text(&a.short), span_text(&a.long)) else {
+                continue;
+            };
+            if !names_a_tumour(long)
+                || short
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(is_tumour_head)
+            {
+                continue;
+            }
+            let lp = a.long.passage as usize;
+            let (ls, le) = (a.long.range.start() as usize, a.long.range.end() as usize);
+            let inside = |t: &TumourOcc| t.passage == lp && ls <= t.start && t.end <= le;
+            let crosses = |t: &TumourOcc| t.passage == lp && t.start < le && ls < t.end;
+            // A mention that holds the long form (`lung adenocarcinomas (ADC)`, where the
+            // long form is `adenocarcinomas`) is the tumour the short form names.
+            let holder = tumours
+                .iter()
+                .find(|t| t.passage == lp && t.start <= ls && le <= t.end)
+                .cloned();
+            // Otherwise the long form is the tumour, where the vocabulary's mentions lie
+            // inside it (a mention across its edge is a reading of its own, and stands).
+            if holder.is_none() && tumours.iter().any(|t| crosses(t) && !inside(t)) {
+                continue;
+            }
+            let (name, mut id) = match &holder {
+                Some(t) => (t.text.clone(), t.id.clone()),
+                None => (long.to_owned(), self.tumour_id_of_name(long)),
+            };
+            if holder.is_none() {
+                let site = tumours
+                    .iter()
+                    .filter(|t| inside(t))
+                    .find_map(|t| t.site.clone());
+                let inner_id = tumours
+                    .iter()
+                    .filter(|t| inside(t))
+                    .max_by_key(|t| t.end - t.start)
+                    .and_then(|t| t.id.clone());
+                id = id.or(inner_id);
+                tumours.retain(|t| !inside(t));
+                tumours.push(TumourOcc {
+                    passage: lp,
+                    start: ls,
+                    end: le,
+                    text: name.clone(),
+                    id: id.clone(),
+                    site,
+                });
+            }
+            for (p, text) in texts.iter().enumerate() {
+                for (s, e) in word_occurrences(text, short) {
+                    // `LMS` is not the plural of `LM` when the document defines both.
+                    if e - s > short.len() && short_forms.contains(&&text[s..e]) {
+                        continue;
+                    }
+                    let taken = tumours
+                        .iter()
+                        .any(|t| t.passage == p && t.start < e && s < t.end)
+                        || markers
+                            .iter()
+                            .any(|m| m.passage == p && m.start < e && s < m.end);
+                    if !taken {
+                        tumours.push(TumourOcc {
+                            passage: p,
+                            start: s,
+                            end: e,
+                            text: name.clone(),
+                            id: id.clone(),
+                            site: None,
+                        });
+                    }
+                }
+            }
+        }
+        tumours.sort_by_key(|t| (t.passage, t.start));
         // A gene name that is also a tumour mention (`OSA` defined as osteosarcoma) is the
         // tumour: only curated marker names outrank tumour mentions.
         markers.retain(|m| {
@@ -526,6 +652,35 @@ impl Extractor {
                     id: None,
                     site: None,
                 });
+            }
+        }
+        // `primary tumors of breast, prostate, kidney and liver`: one tumour type per organ.
+        for (p, text) in texts.iter().enumerate() {
+            for list in organ_lists(text) {
+                let (s, e) = (list.start, list.items.last().map_or(list.start, |i| i.1));
+                tumours.retain(|t| !(t.passage == p && t.start < e && s < t.end));
+                let head = &text[list.start..list.head_end];
+                for &(is, ie) in &list.items {
+                    let site = tagged
+                        .mentions
+                        .iter()
+                        .find(|a| {
+                            a.entity_type == "Anatomy"
+                                && a.passage as usize == p
+                                && a.range.start() as usize <= is
+                                && ie <= a.range.end() as usize
+                        })
+                        .map(|a| (a.text.clone(), a.links.first().map(|l| l.id.clone())))
+                        .or_else(|| Some((text[is..ie].to_owned(), None)));
+                    tumours.push(TumourOcc {
+                        passage: p,
+                        start: is,
+                        end: ie,
+                        text: format!("{head} of {}", &text[is..ie]),
+                        id: None,
+                        site,
+                    });
+                }
             }
         }
         tumours.sort_by_key(|t| (t.passage, t.start));
@@ -597,6 +752,15 @@ impl Extractor {
                     let stem = stem_key(&key);
                     groups.iter().find(|(k, _)| stem_key(k) == stem)
                 })
+                .or_else(|| {
+                    // `adenocarcinomas` (ADC) for the only group `lung adenocarcinomas`.
+                    let tail = format!(" {key}");
+                    let mut ending = groups.iter().filter(|(k, _)| k.ends_with(&tail));
+                    match (ending.next(), ending.next()) {
+                        (Some(g), None) => Some(g),
+                        _ => None,
+                    }
+                })
                 .map(|(_, n)| *n)
         };
 
@@ -665,7 +829,7 @@ impl Extractor {
                     |at: usize, sm: &[&MarkerOcc], last: &Option<MarkerOcc>| -> Option<MarkerOcc> {
                         nearest(
                             sm.iter().map(|m| (m.start - ss, m.end - ss, *m)),
-                            at,
+                            at..at,
                             1.0,
                             1.4,
                         )
@@ -673,22 +837,28 @@ impl Extractor {
                         .or_else(|| last.clone())
                         .or_else(|| only_marker.clone())
                     };
-                let tumour_for = |at: usize, st: &[&TumourOcc]| -> Option<TumourOcc> {
+                // The tumour nearest to the bytes `from..to` (a count): measured from the
+                // count's start to a tumour before it and from its end to one after it.
+                let tumour_for = |from: usize, to: usize, st: &[&TumourOcc]| -> Option<TumourOcc> {
                     nearest(
                         st.iter().map(|t| (t.start - ss, t.end - ss, *t)),
-                        at,
+                        from..to,
                         1.3,
                         1.0,
                     )
                     .cloned()
                 };
+                // The markers a count or statement can be about: not halves of double stains.
+                let single: Vec<&MarkerOcc> = sm.iter().copied().filter(|m| !m.combined).collect();
                 if non_ihc && counts.is_empty()
                     || counts.is_empty()
                         && !slower.contains("all ")
                         && !slower.contains("none")
+                        && no_staining(&slower).is_none()
+                        && (found.case_report || negative_for(&slower).is_none())
                         && !slower.contains("absent")
                 {
-                    if let Some(m) = sm.last() {
+                    if let Some(m) = single.last() {
                         last_marker = Some((*m).clone());
                     }
                     if !found.case_report || non_ihc {
@@ -704,7 +874,7 @@ impl Extractor {
                     && values.len() >= 2
                 {
                     let at = a.get(*list_end - 1).map_or(0, |x| x.range.end);
-                    if let Some(t) = tumour_for(at, &st) {
+                    if let Some(t) = tumour_for(at, at, &st) {
                         let total = shared_total.or_else(|| group_of(&mut keys, &t.text));
                         for (m, v) in distinct_sm.iter().zip(values) {
                             push(
@@ -727,16 +897,45 @@ impl Extractor {
                 }
 
                 let respectively = slower.contains("respectively");
+                // A sentence that names no marker and says nothing of staining gives no
+                // profile for the marker of the sentence before: `Infiltrating ductal
+                // carcinoma NOS was the predominant histopathological type (29/36)`.
+                let about_staining = !sm.is_empty()
+                    || ihc_here
+                    || ["reactiv", "label", "detect"]
+                        .iter()
+                        .any(|w| slower.contains(w));
+                let counts = if about_staining { counts } else { Vec::new() };
                 let mut used_tumour_for_count: Vec<usize> = Vec::new();
+                // Whether the previous count was a figure that is not positivity.
+                let mut previous_not_positivity = false;
                 for (ci, c) in counts.iter().enumerate() {
                     let c_start = c.range.start;
                     let before = &slower[..c_start];
-                    // Figures that are not positivity.
+                    // Figures that are not positivity. A count coordinated with the previous
+                    // one shares its subject: `the sensitivity and specificity ... were 69.3%
+                    // and 100%`.
+                    let coordinated = ci > 0
+                        && matches!(
+                            slower.get(counts[ci - 1].range.end..c_start),
+                            Some(" and " | ", " | ", and " | " or ")
+                        );
+                    // The clause before the count, up to 50 bytes of it; all of it with
+                    // `respectively`, whose subjects open the clause.
+                    let reach = if respectively { c_start } else { 50 };
                     let window_start = before
                         .rfind([';', ','])
                         .map_or(0, |i| i + 1)
-                        .max(slower.floor_char_boundary(c_start.saturating_sub(50)));
+                        .max(slower.floor_char_boundary(c_start.saturating_sub(reach)));
                     let window = &slower[window_start..c.range.end.min(slower.len())];
+                    // `86.5% of BLM ..., which includes 60% of them showing diffuse
+                    // positivity`: a part of the count before, not of the series.
+                    let part_of_previous = ci > 0
+                        && slower.get(c.range.end..).is_some_and(|r| {
+                            ["of them", "of these", "of those"]
+                                .iter()
+                                .any(|w| r.trim_start().starts_with(w))
+                        });
                     // Thresholds are definitions, not results: `>25% cells`, `more than 10% of
                     // cells positive`.
                     let threshold = before
@@ -745,14 +944,21 @@ impl Extractor {
                         || ["more than", "less than", "at least", "greater than"]
                             .iter()
                             .any(|w| before.trim_end().ends_with(w))
+                        // `up to 63% of tumors`: a bound, unless the count is exact (`up to
+                        // 31.2% (86/276)`).
+                        || c.y.is_none() && before.trim_end().ends_with("up to")
                         || after_words(&a, c, &["cells"])
                         || slower.get(c.range.end..).is_some_and(|r| {
                             r.trim_start().starts_with("of cells")
                                 || r.trim_start().starts_with("of tumor cells")
                                 || r.trim_start().starts_with("of tumour cells")
                         });
+                    let not_positivity = NOT_POSITIVITY.iter().any(|w| contains_word(window, w))
+                        || coordinated && previous_not_positivity;
+                    previous_not_positivity = not_positivity;
                     if threshold
-                        || NOT_POSITIVITY.iter().any(|w| contains_word(window, w))
+                        || not_positivity
+                        || part_of_previous
                         || after_words(
                             &a,
                             c,
@@ -800,9 +1006,9 @@ impl Extractor {
                     let t = if respectively && st.len() == counts.len() {
                         Some(st[ci].clone())
                     } else if !in_clause_t.is_empty() {
-                        tumour_for(c.range.end, &in_clause_t)
+                        tumour_for(c.range.start, c.range.end, &in_clause_t)
                     } else {
-                        tumour_for(c.range.end, &st)
+                        tumour_for(c.range.start, c.range.end, &st)
                     };
                     // `these tumours`: the document's tumour type.
                     let t = match t {
@@ -814,9 +1020,22 @@ impl Extractor {
                     let Some(t) = t.or_else(|| main_tumour(&tumours, &mut keys)) else {
                         continue;
                     };
-                    if m.is_none() {
+                    let Some(m) = m.filter(|m| !m.combined) else {
                         continue;
-                    }
+                    };
+                    // `19 of 24 SQCC were positive for CK5 and P63 each`: every marker of the
+                    // clause.
+                    let each = contains_word(&slower[c.range.end..hi.min(slower.len())], "each");
+                    let clause_markers = dedupe_markers(&in_clause_m);
+                    let ms: Vec<MarkerOcc> = if each && clause_markers.len() >= 2 {
+                        clause_markers
+                            .iter()
+                            .filter(|m| !m.combined)
+                            .map(|m| (*m).clone())
+                            .collect()
+                    } else {
+                        vec![m]
+                    };
                     // A rate without a total applies to every tumour of a coordination:
                     // `100% of LMS and STUMP`.
                     let mut targets = vec![t.clone()];
@@ -862,7 +1081,7 @@ impl Extractor {
                         {
                             continue;
                         }
-                        if let Some(mm) = &m {
+                        for mm in &ms {
                             push(&mut profiles, mm, &t, x, y, stext, p, ss, se, rule, false);
                             last_marker = Some(mm.clone());
                         }
@@ -891,22 +1110,31 @@ impl Extractor {
                     .collect();
                 if (counts.is_empty() || none_at.is_some()) && !statement_tumours.is_empty() {
                     let all = contains_word(&slower, "all");
-                    let none_cue = ["none of", " no ", "absent"]
+                    let none_cue = ["none of", "absent"]
                         .iter()
                         .filter_map(|cue| slower.find(cue))
+                        .chain(no_staining(&slower))
+                        .chain(negative_for(&slower).filter(|_| !found.case_report))
                         .min();
                     let none = none_cue.is_some();
                     // `all of the X but none of the Y`: the cue negates only what follows it.
                     let contrast = none_cue.filter(|&at| contains_word(&slower[..at], "all"));
-                    for t in statement_tumours {
-                        let local = t.start - ss;
-                        let m = marker_for(local, &sm, &last_marker);
+                    for occ in statement_tumours {
+                        let local = occ.start - ss;
+                        let m = marker_for(local, &single, &last_marker);
                         let Some(m) = m else { continue };
+                        // `ER, PR and HER2 negative`: every marker of the list.
+                        let ms = coordinated(&single, &m, text);
+                        // `All the tumours`: the document's tumour type.
+                        let main = is_generic(&occ.text)
+                            .then(|| main_tumour(&tumours, &mut keys))
+                            .flatten();
+                        let t = main.as_ref().unwrap_or(occ);
                         let negated_by_cue = contrast.map_or(none, |at| local > at);
-                        let negative = negated_by_cue || is_negative(&slower, local, t.end - ss);
+                        let negative = negated_by_cue || is_negative(&slower, local, occ.end - ss);
                         let n =
-                            number_before(text, t.start).or_else(|| group_of(&mut keys, &t.text));
-                        if !(all || none || number_before(text, t.start).is_some()) {
+                            number_before(text, occ.start).or_else(|| group_of(&mut keys, &t.text));
+                        if !(all || none || number_before(text, occ.start).is_some()) {
                             continue;
                         }
                         if !(slower.contains("positiv")
@@ -928,23 +1156,25 @@ impl Extractor {
                         if y.is_none() && !negative {
                             continue;
                         }
-                        push(
-                            &mut profiles,
-                            &m,
-                            t,
-                            x,
-                            y,
-                            stext,
-                            p,
-                            ss,
-                            se,
-                            if negative {
-                                "none of group"
-                            } else {
-                                "all of group"
-                            },
-                            false,
-                        );
+                        for m in &ms {
+                            push(
+                                &mut profiles,
+                                m,
+                                t,
+                                x,
+                                y,
+                                stext,
+                                p,
+                                ss,
+                                se,
+                                if negative {
+                                    "none of group"
+                                } else {
+                                    "all of group"
+                                },
+                                false,
+                            );
+                        }
                     }
                 }
 
@@ -1005,23 +1235,23 @@ impl Extractor {
                         );
                     }
                 }
-                if let Some(m) = sm.last() {
+                if let Some(m) = single.last() {
                     last_marker = Some((*m).clone());
                 }
             }
         }
         // One profile per marker and tumour type (IHC-LLMiner's unit): when a document gives
         // several counts for the same pair (the whole series, then subgroups by grade,
-        // intensity or survival), the largest series is the profile; ties keep the first.
+        // intensity or survival), the largest series is the profile; of counts over one
+        // series, the one with most positives; remaining ties keep the first.
         let pair = |p: &Profile, keys: &mut KeyBuilder| {
             let marker = p
                 .marker_id
                 .clone()
                 .unwrap_or_else(|| keys.name_key(&p.marker));
-            let tumour = p
-                .tumour_id
-                .clone()
-                .unwrap_or_else(|| keys.name_key(&p.tumour_type));
+            // By the tumour as written, not by its concept: `bone tumors` and
+            // `bone and soft tissue tumors` can link to one concept but are two groups.
+            let tumour = keys.name_key(&p.tumour_type);
             (marker, tumour)
         };
         let mut best: HashMap<(String, String), usize> = HashMap::new();
@@ -1030,9 +1260,13 @@ impl Extractor {
                 continue;
             }
             let k = pair(p, &mut keys);
-            let better = best
-                .get(&k)
-                .is_none_or(|&j| p.total.unwrap_or(0) > profiles[j].total.unwrap_or(0));
+            let better = best.get(&k).is_none_or(|&j| {
+                let total = |p: &Profile| p.total.unwrap_or(0);
+                let positive = |p: &Profile| p.positive.unwrap_or(0);
+                // A subgroup of the same series (`strong in 10 of 50`, `positive for CK5
+                // alone in 2 of 24`) has no more positives than the whole.
+                (total(p), positive(p)) > (total(&profiles[j]), positive(&profiles[j]))
+            });
             if better {
                 best.insert(k, i);
             }
@@ -1124,6 +1358,33 @@ fn stem_key(key: &str) -> String {
         .join(" ")
 }
 
+/// `m` and the markers listed with it in its sentence (`ER, PR and HER2`), one per concept;
+/// just `m` when it stands alone or comes from another sentence.
+fn coordinated(single: &[&MarkerOcc], m: &MarkerOcc, text: &str) -> Vec<MarkerOcc> {
+    let Some(i) = single
+        .iter()
+        .position(|x| x.passage == m.passage && x.start == m.start)
+    else {
+        return vec![m.clone()];
+    };
+    let joins = |a: &MarkerOcc, b: &MarkerOcc| {
+        let gap = text.get(a.end..b.start).unwrap_or("x");
+        let gap = gap.split_whitespace().collect::<Vec<_>>().join(" ");
+        matches!(gap.as_str(), "," | "and" | ", and" | "or" | ", or")
+    };
+    let (mut lo, mut hi) = (i, i);
+    while lo > 0 && joins(single[lo - 1], single[lo]) {
+        lo -= 1;
+    }
+    while hi + 1 < single.len() && joins(single[hi], single[hi + 1]) {
+        hi += 1;
+    }
+    dedupe_markers(&single[lo..=hi])
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
 /// Markers of a sentence, one per concept, in order.
 fn dedupe_markers<'a>(sm: &[&'a MarkerOcc]) -> Vec<&'a MarkerOcc> {
     let mut out: Vec<&MarkerOcc> = Vec::new();
@@ -1172,19 +1433,20 @@ fn push(
     });
 }
 
-/// The candidate whose span is nearest to byte `at`, weighting distance before and after.
+/// The candidate whose span is nearest to the bytes `at` (a point or a count's span),
+/// weighting distance before and after.
 fn nearest<'a, T>(
     items: impl Iterator<Item = (usize, usize, &'a T)>,
-    at: usize,
+    at: std::ops::Range<usize>,
     before_weight: f64,
     after_weight: f64,
 ) -> Option<&'a T> {
     items
         .map(|(s, e, item)| {
-            let d = if e <= at {
-                (at - e) as f64 * before_weight
-            } else if s >= at {
-                (s - at) as f64 * after_weight
+            let d = if e <= at.start {
+                (at.start - e) as f64 * before_weight
+            } else if s >= at.end {
+                (s - at.end) as f64 * after_weight
             } else {
                 0.0
             };
@@ -1254,10 +1516,14 @@ fn clause(lower: &str, counts: &[Count], ci: usize) -> (usize, usize) {
     (lo, hi.max(c.range.end))
 }
 
-/// The most mentioned tumour type (ties: the first), for counts whose sentence names none.
+/// The most mentioned tumour type (ties: the first), for counts whose sentence names none;
+/// `tumors` and other generic words are not types.
 fn main_tumour(tumours: &[TumourOcc], keys: &mut KeyBuilder) -> Option<TumourOcc> {
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
     for (i, t) in tumours.iter().enumerate() {
+        if is_generic(&t.text) {
+            continue;
+        }
         let e = counts.entry(keys.name_key(&t.text)).or_insert((0, i));
         e.0 += 1;
     }
@@ -1290,6 +1556,27 @@ fn is_negative(lower: &str, start: usize, end: usize) -> bool {
         "showed",
         "expression",
     ];
+    // `loss of expression`, `lack of staining`: the positive word inside is the negative
+    // state's.
+    const NEGATIVE_PHRASES: [&str; 8] = [
+        "loss of expression",
+        "lack of expression",
+        "absence of expression",
+        "loss of staining",
+        "lack of staining",
+        "no expression",
+        "negative expression",
+        "loss of immunoreactivity",
+    ];
+    let mut masked = std::borrow::Cow::Borrowed(lower);
+    for phrase in NEGATIVE_PHRASES {
+        if masked.contains(phrase) {
+            // Same length, so offsets hold.
+            let negative = format!("negative{}", " ".repeat(phrase.len() - "negative".len()));
+            masked = std::borrow::Cow::Owned(masked.replace(phrase, &negative));
+        }
+    }
+    let lower: &str = &masked;
     let distance = |cues: &[&str]| {
         cues.iter()
             .filter_map(|c| {
@@ -1310,6 +1597,42 @@ fn is_negative(lower: &str, start: usize, end: usize) -> bool {
         (Some(_), None) => true,
         _ => false,
     }
+}
+
+/// Where a lower-cased sentence says `no` staining was seen (`no immunoreactivity was
+/// detected`, `no expression`), not any `no` (`no consistent pattern`).
+fn no_staining(lower: &str) -> Option<usize> {
+    lower.match_indices(" no ").find_map(|(i, _)| {
+        let next = &lower[i + 4..];
+        [
+            "immunoreactiv",
+            "stain",
+            "immunostain",
+            "expression",
+            "positiv",
+            "reactivity",
+            "labeling",
+            "labelling",
+        ]
+        .iter()
+        .any(|w| next.starts_with(w))
+        .then_some(i)
+    })
+}
+
+/// Where a lower-cased sentence states its subjects negative without a count (`primary
+/// tumors of breast ... were negative for CDX2`).
+fn negative_for(lower: &str) -> Option<usize> {
+    [
+        "were negative for",
+        "was negative for",
+        "were all negative",
+        "were uniformly negative",
+        "were consistently negative",
+    ]
+    .iter()
+    .filter_map(|cue| lower.find(cue))
+    .min()
 }
 
 fn contains_word(text: &str, word: &str) -> bool {
@@ -1369,14 +1692,21 @@ fn number_list(a: &[Spanned]) -> Option<(Vec<u32>, Option<u32>, usize)> {
 /// leiomyosarcoma`), skipping `cases of` / `patients with`.
 fn number_before(text: &str, start: usize) -> Option<u32> {
     let before = text.get(..start)?;
-    let a = atoms(&before[before.floor_char_boundary(before.len().saturating_sub(40))..]);
+    // Room for `one hundred ninety-four patients with curatively resected`.
+    let a = atoms(&before[before.floor_char_boundary(before.len().saturating_sub(80))..]);
     let mut i = a.len();
     // Skip up to three modifiers before a `patients with` (`patients with curatively resected
     // intrahepatic cholangiocarcinoma`).
+    // `cases of`, `patients with`, `samples of`, and any other one-word unit between a
+    // number and `of` (`24 CB of lung SQCC`, `30 biopsies of`).
     let is_of_with = |k: usize| {
         k >= 2
             && matches!(&a[k - 1].atom, Atom::Word(w) if w == "of" || w == "with")
             && matches!(&a[k - 2].atom, Atom::Word(w) if matches!(w.as_str(), "cases" | "patients" | "samples" | "specimens"))
+            || k >= 3
+                && matches!(&a[k - 1].atom, Atom::Word(w) if w == "of")
+                && matches!(&a[k - 2].atom, Atom::Word(w) if w != "of" && w != "the")
+                && matches!(&a[k - 3].atom, Atom::Number(_))
     };
     if !is_of_with(i) {
         for skip in 1..=3 {
@@ -1391,11 +1721,7 @@ fn number_before(text: &str, start: usize) -> Option<u32> {
             }
         }
     }
-    // Skip `cases of`, `patients with`, `samples of`.
-    if i >= 2
-        && matches!(&a[i - 1].atom, Atom::Word(w) if w == "of" || w == "with")
-        && matches!(&a[i - 2].atom, Atom::Word(w) if matches!(w.as_str(), "cases" | "patients" | "samples" | "specimens"))
-    {
+    if is_of_with(i) {
         i -= 2;
     }
     match a.get(i.checked_sub(1)?).map(|s| &s.atom) {
@@ -1432,6 +1758,139 @@ fn number_after_comma(text: &str, end: usize) -> Option<u32> {
         }
         _ => None,
     }
+}
+
+/// True when a phrase is a tumour's name by its head: its last word is a tumour word, or a
+/// tumour word is followed by `of` (`smooth muscle tumor of uncertain malignant
+/// potential`), but not `tumor necrosis factor`.
+fn names_a_tumour(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.last().is_some_and(|w| is_tumour_head(w))
+        || words
+            .windows(2)
+            .any(|w| is_tumour_head(w[0]) && w[1].eq_ignore_ascii_case("of"))
+}
+
+/// Where `word` occurs in `text` as a whole word, also with a plural `s` (`STUMPs`).
+fn word_occurrences(text: &str, word: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if word.is_empty() {
+        return out;
+    }
+    for (i, _) in text.match_indices(word) {
+        let mut end = i + word.len();
+        if text[end..].starts_with('s') {
+            end += 1;
+        }
+        let before = text[..i].chars().next_back();
+        let after = text[end..].chars().next();
+        if before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        {
+            out.push((i, end));
+        }
+    }
+    out
+}
+
+/// A tumour word distributed over a list of organs: `primary tumors of breast, prostate,
+/// kidney, adrenal and liver`.
+#[derive(Debug, PartialEq)]
+struct OrganList {
+    /// Where the tumour phrase starts (`primary` in `primary tumors`).
+    start: usize,
+    /// Where its tumour word ends.
+    head_end: usize,
+    /// Each organ's bytes.
+    items: Vec<(usize, usize)>,
+}
+
+/// The organ lists of `text`: a plural tumour word (with up to two modifiers), `of`, and at
+/// least three organs of one or two words each, the last after `and` or `or`.
+fn organ_lists(text: &str) -> Vec<OrganList> {
+    const STOP: [&str; 14] = [
+        "were", "was", "are", "is", "the", "with", "in", "showed", "had", "have", "from", "by",
+        "that", "which",
+    ];
+    let a = atoms(text);
+    let word = |i: usize| match a.get(i).map(|s| &s.atom) {
+        Some(Atom::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for i in 0..a.len() {
+        let Some(head) = word(i) else { continue };
+        if !(head.ends_with('s') && is_tumour_head(head)) || word(i + 1) != Some("of") {
+            continue;
+        }
+        let mut j = i + 2;
+        if word(j) == Some("the") {
+            j += 1;
+        }
+        let mut items: Vec<(usize, usize)> = Vec::new();
+        let mut last_joined = false;
+        loop {
+            // One organ: one or two words that are not list words, stop words or tumours.
+            let first = j;
+            while let Some(w) = word(j) {
+                if j - first == 2
+                    || matches!(w, "and" | "or")
+                    || STOP.contains(&w)
+                    || is_tumour_head(w)
+                {
+                    break;
+                }
+                j += 1;
+            }
+            if j == first {
+                break;
+            }
+            items.push((a[first].range.start, a[j - 1].range.end));
+            // A separator: `,`, `and`, `, and`, `or`.
+            let mut joined = false;
+            let mut k = j;
+            if matches!(a.get(k).map(|s| &s.atom), Some(Atom::Punct(','))) {
+                k += 1;
+            }
+            if matches!(word(k), Some("and" | "or")) {
+                k += 1;
+                joined = true;
+            }
+            if k == j {
+                break;
+            }
+            last_joined = joined;
+            j = k;
+        }
+        // Three organs at least: two are as often one site (`head and neck`, `bone and
+        // soft tissue`).
+        if items.len() < 3 || !last_joined {
+            continue;
+        }
+        // Modifiers before the tumour word: `primary tumors`.
+        let mut start = a[i].range.start;
+        for back in 1..=2 {
+            let Some(k) = i.checked_sub(back) else { break };
+            match word(k) {
+                Some(w) if !STOP.contains(&w) && !matches!(w, "of" | "and" | "or" | "a" | "an") => {
+                    start = a[k].range.start;
+                }
+                _ => break,
+            }
+        }
+        // Only a sentence's own words: no modifier across a line break.
+        if text[start..a[i].range.start].contains('\n') {
+            start = a[i].range.start;
+        }
+        out.push(OrganList {
+            start,
+            head_end: a[i].range.end,
+            items,
+        });
+    }
+    out
 }
 
 /// Noun phrases ending in a tumour word (`non-osteogenic bone tumors`): up to three words

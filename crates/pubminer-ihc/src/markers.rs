@@ -227,4 +227,24 @@ mod tests {
             .collect();
         assert_eq!(found, ["TTF-1", "CK7", "smooth muscle actin", "CK20"]);
     }
+
+    #[test]
+    fn greek_letters_meet_their_spelled_out_names() {
+        // HGNC spells these `PDGFR alpha`, `TNF-alpha`; abstracts write the letter.
+        let lex = MarkerLexicon::builtin();
+        for (text, symbol) in [
+            ("PDGFR-α", "PDGFRA"),
+            ("PDGFRβ", "PDGFRB"),
+            ("TNF-α", "TNF"),
+            ("tumor necrosis factor-alpha", "TNF"),
+        ] {
+            let hits = lex.find(text);
+            assert_eq!(hits.len(), 1, "{text}");
+            assert_eq!(
+                lex.markers()[hits[0].marker].symbol(),
+                Some(symbol),
+                "{text}"
+            );
+        }
+    }
 }

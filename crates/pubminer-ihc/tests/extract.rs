@@ -49,6 +49,16 @@ fn lexicon() -> Arc<Lexicon> {
             tumour("ONCOTREE:NF", "nodular fasciitis", &[]),
             tumour("ONCOTREE:LMS", "leiomyosarcoma", &[]),
             tumour("ONCOTREE:COAD", "colonic adenocarcinoma", &[]),
+            // MeSH files carcinogenesis among the neoplastic processes.
+            tumour("MESH:D063646", "carcinogenesis", &[]),
+            tumour("ONCOTREE:ADNOS", "adenocarcinoma", &["adenocarcinomas"]),
+            // OncoTree's generic `tumor`, as in the shipped vocabularies.
+            tumour("ONCOTREE:MT", "tumor", &["tumors", "tumour", "tumours"]),
+            tumour(
+                "MONDO:0019060",
+                "bone tumor",
+                &["bone tumors", "bone and soft tissue tumors"],
+            ),
             tumour(
                 "ONCOTREE:SEB",
                 "sebaceous neoplasm",
@@ -359,5 +369,271 @@ fn decisions_come_with_reasons() {
         french.record.reason.contains("not English"),
         "{}",
         french.record.reason
+    );
+}
+
+#[test]
+fn profiles_are_one_per_tumour_as_written_not_per_concept() {
+    // Two names of one concept are two groups of the study.
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 immunohistochemistry was positive in 50 of 100 bone and soft tissue tumors. Of \
+         the 59 bone tumors, 37 cases (62.7%) were positive for CDX2.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("CDX2", "bone and soft tissue tumors", Some(50), Some(100)),
+            row("CDX2", "bone tumors", Some(37), Some(59)),
+        ]
+    );
+}
+
+#[test]
+fn tumour_types_the_document_abbreviates_are_tumours_where_used() {
+    // No vocabulary names STUMP: its long form is the tumour type, also where the short form
+    // is used, and the rate covers both coordinated tumours.
+    let got = profiles(
+        "CDX2 in uterine smooth muscle tumours",
+        "We studied 35 leiomyosarcomas (LMS) and 2 cases of smooth muscle tumor of uncertain \
+         malignant potential (STUMP) by immunohistochemistry. CDX2 staining was seen in 100% \
+         of LMS and STUMP.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("CDX2", "leiomyosarcomas", Some(35), Some(35)),
+            row(
+                "CDX2",
+                "smooth muscle tumor of uncertain malignant potential",
+                Some(2),
+                Some(2)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn written_out_totals_complete_counts_about_the_main_tumour() {
+    // The total is written out 60 bytes before its tumour; `tumors` is the study's tumour.
+    let got = profiles(
+        "CDX2 expression in colonic adenocarcinoma",
+        "One hundred ninety-four patients with curatively resected colonic adenocarcinoma were \
+         included. Tumors were graded, and tumor tissue was fixed. CDX2 immunohistochemistry was positive (moderate or strong staining) in 72 \
+         tumors (37.1 %).",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinoma", Some(72), Some(194))]
+    );
+}
+
+#[test]
+fn double_stains_are_no_marker_and_each_distributes_a_count() {
+    // `TTF-1/CDX2` is a combined stain (no profile of either); `TTF-1 and CDX2 each` gives
+    // the count to both. A subgroup over the same series (`alone`) has fewer positives.
+    let got = profiles(
+        "Double TTF-1/CDX2 stain",
+        "We used 24 cell blocks of lung adenocarcinomas for immunohistochemistry. Seventeen of \
+         24 (70%) lung \
+         adenocarcinomas were positive for the double stain TTF-1/CDX2, and 17 of 20 small cell \
+         carcinomas were positive for TTF-1/CDX2 too. Two (8%) were positive \
+         for TTF-1 alone. Thus, a total 19 of 24 (79%) lung adenocarcinomas were positive for \
+         TTF-1 and CDX2 each.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("NKX2-1", "lung adenocarcinomas", Some(19), Some(24)),
+            row("CDX2", "lung adenocarcinomas", Some(19), Some(24)),
+        ]
+    );
+}
+
+#[test]
+fn no_staining_in_an_abbreviated_group_is_zero_of_its_size() {
+    // `34 CB of lung adenocarcinomas (ADC)`: any one-word unit before `of` sizes the group,
+    // and `ADC` (written out as the shorter `adenocarcinomas`) finds it.
+    let got = profiles(
+        "CDX2 in cell blocks",
+        "We used 34 CB of lung adenocarcinomas (ADC). In ADC, no immunoreactivity was detected \
+         for CDX2.",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].2, got[0].3),
+        ("CDX2", Some(0), Some(34))
+    );
+    // A shorter name finds the only group whose name ends with it.
+    let got = profiles(
+        "CDX2 in cell blocks",
+        "We used 34 lung adenocarcinomas. In adenocarcinomas, no immunoreactivity was \
+         detected for CDX2.",
+    );
+    assert_eq!(got, [row("CDX2", "adenocarcinomas", Some(0), Some(34))]);
+    // `no` that says nothing of staining is no statement.
+    let got = profiles(
+        "CDX2 in colonic adenocarcinoma",
+        "Colonic adenocarcinomas showed variable CDX2 expression and no consistent pattern.",
+    );
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn figures_that_are_not_positivity_stay_out_with_their_coordinates() {
+    // Sensitivity and specificity, `respectively`: neither figure is a rate of positivity,
+    // although the second stands far from the word. `60% of them` is a part of the 13, not of
+    // the series. A sentence without marker or staining word is no profile.
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 immunostaining was studied in 15 colonic adenocarcinomas and 34 lung \
+         adenocarcinomas. There were 86.7% of colonic adenocarcinomas positive for CDX2, which \
+         includes 60% of them showing diffuse CDX2 positivity. When staining of at least half \
+         of the cells was positivity, the sensitivity and specificity of CDX2 for telling \
+         colonic adenocarcinomas from lung adenocarcinomas were 60.0% and 100%, respectively. \
+         Mucinous histology was the predominant type among lung adenocarcinomas (17/34 \
+         [50%]).",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinomas", Some(13), Some(15))]
+    );
+}
+
+#[test]
+fn a_count_takes_the_tumour_nearest_to_its_start_or_end() {
+    // `lung adenocarcinoma 27.3% (3/11) and small cell carcinoma ...`: the tumour before the
+    // count is 6 bytes from its start, the one after 5 from its end.
+    let got = profiles(
+        "CDX2 immunostaining",
+        "CDX2 immunostaining was done. The positivity rates were as follows: colonic \
+         adenocarcinoma 15.6% (10/64), lung adenocarcinoma 27.3% (3/11) and small cell \
+         carcinoma 25% (4/16).",
+    );
+    assert_eq!(
+        got,
+        [
+            row("CDX2", "colonic adenocarcinoma", Some(10), Some(64)),
+            row("CDX2", "lung adenocarcinoma", Some(3), Some(11)),
+            row("CDX2", "small cell carcinoma", Some(4), Some(16)),
+        ]
+    );
+}
+
+#[test]
+fn tumours_of_a_list_of_organs_are_one_type_per_organ() {
+    let got = profiles(
+        "CDX2 immunostaining",
+        "CDX2 immunostaining was done. On the other hand, primary tumors of breast, prostate, \
+         kidney and liver were negative for CDX2.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("CDX2", "primary tumors of breast", Some(0), None),
+            row("CDX2", "primary tumors of prostate", Some(0), None),
+            row("CDX2", "primary tumors of kidney", Some(0), None),
+            row("CDX2", "primary tumors of liver", Some(0), None),
+        ]
+    );
+}
+
+#[test]
+fn statements_about_all_tumours_cover_every_listed_marker() {
+    // `All the tumours`: the study's tumour type, its size from the methods, and each marker
+    // of the list.
+    let got = profiles(
+        "Immunohistochemistry of colonic adenocarcinoma",
+        "From the database, 30 cases of colonic adenocarcinoma were identified. An \
+         immunohistochemical study was performed. All the tumours were TTF-1, CD56 and CDX2 \
+         negative.",
+    );
+    assert_eq!(
+        got,
+        [
+            row("NKX2-1", "colonic adenocarcinoma", Some(0), Some(30)),
+            row("NCAM1", "colonic adenocarcinoma", Some(0), Some(30)),
+            row("CDX2", "colonic adenocarcinoma", Some(0), Some(30)),
+        ]
+    );
+}
+
+#[test]
+fn loss_of_expression_is_the_negative_state_and_bounds_are_no_counts() {
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 immunohistochemistry was done on 39 colonic adenocarcinomas. Loss of \
+         heterozygosity occurred in 32% of colonic adenocarcinomas, and correlated with loss of \
+         expression of CDX2 in 26%.",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinomas", Some(29), Some(39))]
+    );
+    // `up to 63%` bounds a rate; `up to 31.2% (86/276)` still states a count.
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 immunohistochemistry was done on 148 colonic adenocarcinomas. Up to 63% of \
+         colonic adenocarcinomas stained for CDX2.",
+    );
+    assert!(got.iter().all(|r| r.2.is_none()), "{got:?}");
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 was expressed in up to 31.2% (86/276) of colonic adenocarcinomas by \
+         immunohistochemistry.",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinomas", Some(86), Some(276))]
+    );
+}
+
+#[test]
+fn of_one_series_the_count_with_most_positives_is_the_profile() {
+    // Strong staining is a part of all staining; `60% of them` is a part of the 86.5%.
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "Strong CDX2 staining was seen in 10 of 50 colonic adenocarcinomas. Overall, CDX2 was \
+         positive in 30 of 50 colonic adenocarcinomas.",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinomas", Some(30), Some(50))]
+    );
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 immunostaining was studied in 15 colonic adenocarcinomas. There were 86.5% of \
+         colonic adenocarcinomas positive for CDX2, which includes 60% of them showing diffuse \
+         CDX2 positivity.",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinomas", None, Some(15))]
+    );
+}
+
+#[test]
+fn a_figure_coordinated_with_a_sensitivity_is_one_too() {
+    // No `respectively`, and `100%` stands more than 50 bytes after `specificity`.
+    let got = profiles(
+        "CDX2 immunohistochemistry",
+        "CDX2 immunostaining was studied in 15 colonic adenocarcinomas and 34 lung \
+         adenocarcinomas. The specificity of CDX2 for lung adenocarcinomas was 60.0% and 100%.",
+    );
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn processes_are_no_tumour_types() {
+    // `carcinogenesis` is the most mentioned `neoplasm`, but the patients have the
+    // adenocarcinoma.
+    let got = profiles(
+        "CDX2 in colonic carcinogenesis",
+        "We studied CDX2 in carcinogenesis, the carcinogenesis of the colon and colonic \
+         adenocarcinoma. By immunohistochemistry, 94% (98/104) of the patients expressed CDX2.",
+    );
+    assert_eq!(
+        got,
+        [row("CDX2", "colonic adenocarcinoma", Some(98), Some(104))]
     );
 }
