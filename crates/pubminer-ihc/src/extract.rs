@@ -765,6 +765,9 @@ impl Extractor {
         };
 
         let only_marker = (distinct_markers.len() == 1).then(|| markers[0].clone());
+        // The document's tumour type, for counts and statements that name none or only
+        // `tumors`.
+        let doc_tumour = main_tumour(&tumours, &mut keys);
         let mut last_marker: Option<MarkerOcc> = None;
         let mut profiles: Vec<Profile> = Vec::new();
 
@@ -916,10 +919,9 @@ impl Extractor {
                     // one shares its subject: `the sensitivity and specificity ... were 69.3%
                     // and 100%`.
                     let coordinated = ci > 0
-                        && matches!(
-                            slower.get(counts[ci - 1].range.end..c_start),
-                            Some(" and " | ", " | ", and " | " or ")
-                        );
+                        && slower
+                            .get(counts[ci - 1].range.end..c_start)
+                            .is_some_and(is_list_gap);
                     // The clause before the count, up to 50 bytes of it; all of it with
                     // `respectively`, whose subjects open the clause.
                     let reach = if respectively { c_start } else { 50 };
@@ -1012,12 +1014,10 @@ impl Extractor {
                     };
                     // `these tumours`: the document's tumour type.
                     let t = match t {
-                        Some(t) if is_generic(&t.text) => main_tumour(&tumours, &mut keys)
-                            .filter(|mt| !is_generic(&mt.text))
-                            .or(Some(t)),
+                        Some(t) if is_generic(&t.text) => doc_tumour.clone().or(Some(t)),
                         other => other,
                     };
-                    let Some(t) = t.or_else(|| main_tumour(&tumours, &mut keys)) else {
+                    let Some(t) = t.or_else(|| doc_tumour.clone()) else {
                         continue;
                     };
                     let Some(m) = m.filter(|m| !m.combined) else {
@@ -1044,7 +1044,7 @@ impl Extractor {
                         let mut last = t.clone();
                         for next in st.iter().filter(|n| n.start > t.end && n.end - ss <= hi) {
                             let gap = text.get(last.end..next.start).unwrap_or("x");
-                            if matches!(gap, " and " | ", " | ", and " | " or ") {
+                            if is_list_gap(gap) {
                                 targets.push((*next).clone());
                                 last = (*next).clone();
                             } else {
@@ -1126,10 +1126,10 @@ impl Extractor {
                         // `ER, PR and HER2 negative`: every marker of the list.
                         let ms = coordinated(&single, &m, text);
                         // `All the tumours`: the document's tumour type.
-                        let main = is_generic(&occ.text)
-                            .then(|| main_tumour(&tumours, &mut keys))
-                            .flatten();
-                        let t = main.as_ref().unwrap_or(occ);
+                        let t = match &doc_tumour {
+                            Some(main) if is_generic(&occ.text) => main,
+                            _ => occ,
+                        };
                         let negated_by_cue = contrast.map_or(none, |at| local > at);
                         let negative = negated_by_cue || is_negative(&slower, local, occ.end - ss);
                         let n =
@@ -1211,7 +1211,7 @@ impl Extractor {
                         .find(|t| !is_generic(&t.text))
                         .map(|t| (*t).clone())
                         .or_else(|| diagnosis.clone())
-                        .or_else(|| main_tumour(&tumours, &mut keys))
+                        .or_else(|| doc_tumour.clone())
                     else {
                         continue;
                     };
@@ -1367,11 +1367,7 @@ fn coordinated(single: &[&MarkerOcc], m: &MarkerOcc, text: &str) -> Vec<MarkerOc
     else {
         return vec![m.clone()];
     };
-    let joins = |a: &MarkerOcc, b: &MarkerOcc| {
-        let gap = text.get(a.end..b.start).unwrap_or("x");
-        let gap = gap.split_whitespace().collect::<Vec<_>>().join(" ");
-        matches!(gap.as_str(), "," | "and" | ", and" | "or" | ", or")
-    };
+    let joins = |a: &MarkerOcc, b: &MarkerOcc| text.get(a.end..b.start).is_some_and(is_list_gap);
     let (mut lo, mut hi) = (i, i);
     while lo > 0 && joins(single[lo - 1], single[lo]) {
         lo -= 1;
@@ -1383,6 +1379,16 @@ fn coordinated(single: &[&MarkerOcc], m: &MarkerOcc, text: &str) -> Vec<MarkerOc
         .into_iter()
         .cloned()
         .collect()
+}
+
+/// True when the text between two list items joins them: `, `, ` and `, `, and `, ` or `
+/// (spaces as they come, ` , ` in tokenised text).
+fn is_list_gap(gap: &str) -> bool {
+    let mut words = gap.split_whitespace();
+    matches!(
+        (words.next(), words.next(), words.next()),
+        (Some("," | "and" | "or"), None, None) | (Some(","), Some("and" | "or"), None)
+    )
 }
 
 /// Markers of a sentence, one per concept, in order.
