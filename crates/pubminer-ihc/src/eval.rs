@@ -18,7 +18,7 @@ use pubminer_text::normalize::KeyBuilder;
 use serde::{Deserialize, Serialize};
 
 use crate::markers::MarkerLexicon;
-use crate::model::{IhcRecord, Profile};
+use crate::record::{IhcRecord, Profile};
 
 /// One gold profile.
 #[derive(Clone, Debug, Deserialize)]

@@ -9,7 +9,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::Serialize;
 
-use crate::model::IhcRecord;
+use crate::record::IhcRecord;
 
 /// Errors of the knowledge base.
 #[derive(Debug, thiserror::Error)]
@@ -587,7 +587,7 @@ impl Kb {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Profile;
+    use crate::record::Profile;
 
     #[test]
     fn wilson_intervals() {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::IhcRecord;
+use crate::record::IhcRecord;
 
 /// Output formats of `ihc run`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,7 +155,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::model::Profile;
+    use crate::record::Profile;
 
     fn record() -> IhcRecord {
         let p = |marker: &str, tumour: &str, x: Option<u32>, n: Option<u32>| Profile {

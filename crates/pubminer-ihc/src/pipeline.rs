@@ -6,7 +6,7 @@ use pubminer_text::language::document_language;
 use crate::classify::classify;
 use crate::extract::Extractor;
 use crate::kb::DocInfo;
-use crate::model::IhcRecord;
+use crate::record::IhcRecord;
 
 /// Why a document was not classified on its content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

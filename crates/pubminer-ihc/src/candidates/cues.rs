@@ -1,0 +1,164 @@
+//! Cues read from one lower-cased sentence: the clause of a count, negative states, `no
+//! staining` and `negative for` statements, and distance weighting.
+
+use crate::counts::Count;
+
+/// The item (an index) whose span `(start, end, index)` is nearest to the bytes `at` (a
+/// point or a count's span), weighting distances before and after it.
+pub fn nearest(
+    items: impl Iterator<Item = (usize, usize, usize)>,
+    at: std::ops::Range<usize>,
+    before_weight: f64,
+    after_weight: f64,
+) -> Option<usize> {
+    items
+        .map(|(s, e, item)| {
+            let d = if e <= at.start {
+                (at.start - e) as f64 * before_weight
+            } else if s >= at.end {
+                (s - at.end) as f64 * after_weight
+            } else {
+                0.0
+            };
+            (d, item)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, item)| item)
+}
+
+/// The clause of the `ci`-th count in a lower-cased sentence: from the previous clause break
+/// (`,` `;` `whereas` `while` `but`, or the previous count) to the next one.
+pub fn clause(lower: &str, counts: &[Count], ci: usize) -> (usize, usize) {
+    let c = &counts[ci];
+    let breaks = |s: &str| -> Vec<usize> {
+        let mut v: Vec<usize> = s.match_indices([',', ';']).map(|(i, _)| i).collect();
+        for w in [" whereas ", " while ", " but ", " compared with "] {
+            v.extend(s.match_indices(w).map(|(i, _)| i));
+        }
+        v
+    };
+    let prev_count = ci.checked_sub(1).map_or(0, |i| counts[i].range.end);
+    let next_count = counts.get(ci + 1).map_or(lower.len(), |n| n.range.start);
+    let before = lower.get(..c.range.start).unwrap_or("");
+    let mut lo = breaks(before)
+        .into_iter()
+        .max()
+        .map_or(0, |i| i + 1)
+        .max(prev_count);
+    // A count right after `and` opens a clause of its own: `16 of 25 stained with
+    // synaptophysin in a diffuse pattern and 8 of 25 showed immunoreactivity for chromogranin`.
+    if let Some(head) = before.trim_end().strip_suffix(" and") {
+        lo = lo.max(head.len() + 1);
+    }
+    let after_start = c.range.end.min(lower.len());
+    let after = lower.get(after_start..).unwrap_or("");
+    let hi = breaks(after)
+        .into_iter()
+        .min()
+        .map_or(lower.len(), |i| after_start + i)
+        .min(next_count);
+    (lo, hi.max(c.range.end))
+}
+
+/// True when the state near the span `start..end` is negative (`negative`, `absent`, `loss`)
+/// rather than positive: the nearest cue wins.
+pub fn is_negative(lower: &str, start: usize, end: usize) -> bool {
+    const NEG: [&str; 8] = [
+        "negative",
+        "absent",
+        "absence",
+        "loss of",
+        "lacked",
+        "no immunoreactivity",
+        "not detected",
+        "not express",
+    ];
+    const POS: [&str; 8] = [
+        "positive",
+        "expressed",
+        "immunoreactiv",
+        "stained",
+        "overexpression",
+        "labeled",
+        "showed",
+        "expression",
+    ];
+    // `loss of expression`, `lack of staining`: the positive word inside is the negative
+    // state's.
+    const NEGATIVE_PHRASES: [&str; 8] = [
+        "loss of expression",
+        "lack of expression",
+        "absence of expression",
+        "loss of staining",
+        "lack of staining",
+        "no expression",
+        "negative expression",
+        "loss of immunoreactivity",
+    ];
+    let mut masked = std::borrow::Cow::Borrowed(lower);
+    for phrase in NEGATIVE_PHRASES {
+        if masked.contains(phrase) {
+            // Same length, so offsets hold.
+            let negative = format!("negative{}", " ".repeat(phrase.len() - "negative".len()));
+            masked = std::borrow::Cow::Owned(masked.replace(phrase, &negative));
+        }
+    }
+    let lower: &str = &masked;
+    let distance = |cues: &[&str]| {
+        cues.iter()
+            .filter_map(|c| {
+                let after = lower.get(end..).and_then(|s| s.find(c));
+                let before = lower
+                    .get(..start)
+                    .and_then(|s| s.rfind(c))
+                    .map(|i| start - i - c.len());
+                match (before, after) {
+                    (Some(b), Some(a)) => Some(a.min(b)),
+                    (b, a) => b.or(a),
+                }
+            })
+            .min()
+    };
+    match (distance(&NEG), distance(&POS)) {
+        (Some(n), Some(p)) => n < p,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Where a lower-cased sentence says `no` staining was seen (`no immunoreactivity was
+/// detected`, `no expression`), not any `no` (`no consistent pattern`).
+pub fn no_staining(lower: &str) -> Option<usize> {
+    lower.match_indices(" no ").find_map(|(i, _)| {
+        let next = &lower[i + 4..];
+        [
+            "immunoreactiv",
+            "stain",
+            "immunostain",
+            "expression",
+            "positiv",
+            "reactivity",
+            "labeling",
+            "labelling",
+        ]
+        .iter()
+        .any(|w| next.starts_with(w))
+        .then_some(i)
+    })
+}
+
+/// Where a lower-cased sentence states its subjects negative without a count (`primary
+/// tumors of breast ... were negative for CDX2`).
+pub fn negative_for(lower: &str) -> Option<usize> {
+    [
+        "were negative for",
+        "was negative for",
+        "were all negative",
+        "were uniformly negative",
+        "were consistently negative",
+    ]
+    .iter()
+    .filter_map(|cue| lower.find(cue))
+    .min()
+}
+

@@ -1,0 +1,202 @@
+//! Phase 2: what the whole document says that single sentences rely on: its sentences (with
+//! their staining and assay cues), the size of each tumour group (`73 IMTs`, `urothelial
+//! carcinoma, 20`), whether it is a case report (and of how many patients), its diagnosis and
+//! its main tumour type.
+
+use pubminer_core::Document;
+use pubminer_text::normalize::KeyBuilder;
+use pubminer_text::sentence::split_sentences;
+
+use crate::counts::{number_after_comma, number_before, reported_patients};
+use crate::mentions::Mentions;
+use crate::words::{IHC_CUES, NON_IHC, STAINING_CUES, contains_word, is_generic};
+
+/// One sentence.
+#[derive(Clone, Debug)]
+pub struct Sentence {
+    /// Passage index.
+    pub passage: usize,
+    /// Byte range in the passage.
+    pub start: usize,
+    /// End byte.
+    pub end: usize,
+    /// The sentence, ASCII-lower-cased (same byte offsets as the text).
+    pub lower: String,
+    /// It names immunohistochemistry or staining (`stain`, `express`, `positiv`...).
+    pub staining: bool,
+    /// It names an IHC method word (`immunohisto`, `immunostain`, `IHC`...).
+    pub ihc: bool,
+    /// It names another assay (FISH, PCR, flow cytometry...) and no IHC method or
+    /// `overexpression`.
+    pub other_assay: bool,
+}
+
+/// The size of a tumour group.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// The tumour's name key.
+    pub key: String,
+    /// Cases.
+    pub size: u32,
+}
+
+/// Document-level facts.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The sentences, in order.
+    pub sentences: Vec<Sentence>,
+    /// Group sizes, first statement of each tumour.
+    pub groups: Vec<Group>,
+    /// The document reads as a case report.
+    pub case_report: bool,
+    /// Patients a case report presents (1 unless it says two, three...).
+    pub patients: u32,
+    /// The case report's diagnosis (a tumour index), where a sentence states it.
+    pub diagnosis: Option<usize>,
+    /// The most mentioned tumour type that is not a generic word (a tumour index).
+    pub main_tumour: Option<usize>,
+    /// The tumour type of the title, where it names one (a tumour index).
+    pub title_tumour: Option<usize>,
+    /// Distinct markers.
+    pub distinct_markers: usize,
+    /// The document's only marker concept (a marker index).
+    pub only_marker: Option<usize>,
+}
+
+impl Context {
+    /// Reads the context of `doc` given its mentions.
+    #[must_use]
+    pub fn of(doc: &Document, texts: &[&str], mentions: &Mentions, keys: &mut KeyBuilder) -> Self {
+        let mut sentences = Vec::new();
+        for (p, text) in texts.iter().enumerate() {
+            for s in split_sentences(text) {
+                let (start, end) = (s.start() as usize, s.end() as usize);
+                let lower = text[start..end].to_ascii_lowercase();
+                let staining = STAINING_CUES.iter().any(|c| lower.contains(c));
+                let ihc = IHC_CUES.iter().any(|c| lower.contains(c));
+                let other_assay = NON_IHC.iter().any(|c| contains_word(&lower, c))
+                    && !ihc
+                    && !lower.contains("overexpression");
+                sentences.push(Sentence {
+                    passage: p,
+                    start,
+                    end,
+                    lower,
+                    staining,
+                    ihc,
+                    other_assay,
+                });
+            }
+        }
+        let lower = texts.join(" ").to_ascii_lowercase();
+        let patients = reported_patients(&lower);
+        let case_report = doc.meta.has_publication_type("D002363")
+            || ["case report", "we report a case", "we present a case", "we describe a case"]
+                .iter()
+                .any(|c| lower.contains(c))
+            || patients.is_some()
+            || (lower.contains("year-old") && !lower.contains("patients"));
+        let tumours = &mentions.tumours;
+        let mut groups: Vec<Group> = Vec::new();
+        for t in tumours {
+            let text = texts[t.passage];
+            if let Some(n) = number_before(text, t.start).or_else(|| number_after_comma(text, t.end)) {
+                let key = keys.name_key(&t.text);
+                if !groups.iter().any(|g| g.key == key) {
+                    groups.push(Group { key, size: n });
+                }
+            }
+        }
+        let diagnosis = sentences
+            .iter()
+            .filter(|s| {
+                ["diagnosis of", "diagnosed", "consistent with"]
+                    .iter()
+                    .any(|c| s.lower.contains(c))
+            })
+            .flat_map(|s| {
+                tumours.iter().enumerate().filter(move |(_, t)| {
+                    t.passage == s.passage && t.start >= s.start && t.end <= s.end
+                })
+            })
+            .max_by_key(|(_, t)| t.end - t.start)
+            .map(|(i, _)| i);
+        let title = doc.passages.iter().position(|p| p.kind == pubminer_core::PassageKind::Title);
+        let title_tumour = tumours
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| Some(t.passage) == title && !is_generic(&t.text))
+            .max_by_key(|(_, t)| t.end - t.start)
+            .map(|(i, _)| i);
+        let mut distinct: Vec<String> = mentions.markers.iter().map(|m| m.key()).collect();
+        distinct.sort();
+        distinct.dedup();
+        Self {
+            sentences,
+            groups,
+            case_report,
+            patients: patients.unwrap_or(1),
+            diagnosis,
+            main_tumour: main_tumour(mentions, keys),
+            title_tumour,
+            distinct_markers: distinct.len(),
+            only_marker: (distinct.len() == 1).then_some(0),
+        }
+    }
+
+    /// The size of the group a tumour name belongs to: the same name, one that starts the
+    /// other, the same words cut to seven letters, or the only group ending with the name
+    /// (`adenocarcinomas` for `lung adenocarcinomas`).
+    #[must_use]
+    pub fn group_of(&self, keys: &mut KeyBuilder, name: &str) -> Option<u32> {
+        let key = keys.name_key(name);
+        let groups = &self.groups;
+        groups
+            .iter()
+            .find(|g| g.key == key)
+            .or_else(|| {
+                groups
+                    .iter()
+                    .find(|g| g.key.starts_with(&key) || key.starts_with(g.key.as_str()))
+            })
+            .or_else(|| {
+                let stem = stem_key(&key);
+                groups.iter().find(|g| stem_key(&g.key) == stem)
+            })
+            .or_else(|| {
+                let tail = format!(" {key}");
+                let mut ending = groups.iter().filter(|g| g.key.ends_with(&tail));
+                match (ending.next(), ending.next()) {
+                    (Some(g), None) => Some(g),
+                    _ => None,
+                }
+            })
+            .map(|g| g.size)
+    }
+}
+
+/// Words cut to their first seven letters: `desmoid fibromatoses` and `desmoid fibromatosis`
+/// are one group.
+fn stem_key(key: &str) -> String {
+    key.split(' ')
+        .map(|w| w.get(..7).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The most mentioned tumour type (ties: the first); generic words are not types.
+fn main_tumour(mentions: &Mentions, keys: &mut KeyBuilder) -> Option<usize> {
+    let mut counts: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
+    for (i, t) in mentions.tumours.iter().enumerate() {
+        if is_generic(&t.text) {
+            continue;
+        }
+        let e = counts.entry(keys.name_key(&t.text)).or_insert((0, i));
+        e.0 += 1;
+    }
+    counts
+        .values()
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|&(_, i)| i)
+}

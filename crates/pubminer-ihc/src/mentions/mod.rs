@@ -1,0 +1,138 @@
+//! Phase 1: the markers and tumour types a document mentions, with byte spans.
+//!
+//! Markers come from the curated list ([`crate::markers`]), then genes of the main lexicon,
+//! then marker-shaped words no vocabulary lists (`Ber-EP4`, `mCEA`) when they are used as
+//! markers; tumour types from the dictionary tagger's neoplasms, the document's own
+//! abbreviations, noun phrases headed by a tumour word and lists of organs. Which of these
+//! sources run is a [`RuleSet`] choice.
+
+mod markers;
+mod phrases;
+mod tumours;
+
+use pubminer_core::Document;
+
+use crate::extract::Extractor;
+use crate::rules::RuleSet;
+
+/// Where a marker mention comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerSource {
+    /// The curated IHC marker list.
+    Curated,
+    /// A gene of the main lexicon.
+    Lexicon,
+    /// A marker-shaped word in a marker's place that no vocabulary lists.
+    Shape,
+}
+
+/// A marker occurrence.
+#[derive(Clone, Debug)]
+pub struct MarkerMention {
+    /// Passage index.
+    pub passage: usize,
+    /// Byte range in the passage.
+    pub start: usize,
+    /// End byte.
+    pub end: usize,
+    /// As written.
+    pub text: String,
+    /// Concept: HGNC id or IHC concept (`HGNC-SYMBOL:X` when the symbol has no id here).
+    pub id: Option<String>,
+    /// HGNC symbol when one gene.
+    pub symbol: Option<String>,
+    /// Where it comes from.
+    pub source: MarkerSource,
+    /// Half of a double stain written `CK5/P63`.
+    pub combined: bool,
+}
+
+impl MarkerMention {
+    /// The concept key: the id, else the lower-cased text.
+    #[must_use]
+    pub fn key(&self) -> String {
+        self.id.clone().unwrap_or_else(|| self.text.to_lowercase())
+    }
+
+    /// True for a curated marker.
+    #[must_use]
+    pub fn curated(&self) -> bool {
+        self.source == MarkerSource::Curated
+    }
+}
+
+/// Where a tumour mention comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TumourSource {
+    /// A neoplasm of the vocabularies (dictionary tagger).
+    Vocabulary,
+    /// A short form the document defines as a tumour type.
+    Abbreviation,
+    /// A noun phrase headed by a tumour word.
+    Phrase,
+    /// One organ of `tumours of breast, prostate and liver`.
+    OrganList,
+}
+
+/// A tumour-type occurrence.
+#[derive(Clone, Debug)]
+pub struct TumourMention {
+    /// Passage index.
+    pub passage: usize,
+    /// Byte range in the passage.
+    pub start: usize,
+    /// End byte.
+    pub end: usize,
+    /// As written, or the long form of an abbreviation.
+    pub text: String,
+    /// Concept (OncoTree code when merged), if linked.
+    pub id: Option<String>,
+    /// Site as written and its UBERON id.
+    pub site: Option<(String, Option<String>)>,
+    /// Where it comes from.
+    pub source: TumourSource,
+}
+
+/// The mentions of one document, each list sorted by position.
+#[derive(Clone, Debug, Default)]
+pub struct Mentions {
+    /// Markers.
+    pub markers: Vec<MarkerMention>,
+    /// Tumour types.
+    pub tumours: Vec<TumourMention>,
+}
+
+/// Finds the mentions of `tagged` (a copy of the document the dictionary tagger has tagged
+/// with genes, diseases and anatomy, and whose abbreviations it has found).
+#[must_use]
+pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentions {
+    let texts: Vec<&str> = tagged.passages.iter().map(|p| p.text()).collect();
+    let abbreviations = tumours::Abbreviations::of(tagged, &texts);
+    let mut markers = markers::find(extractor, tagged, &texts, rules);
+    let mut tumours = Vec::new();
+    if rules.on(crate::rules::Rule::GeneAliasDefinedAsTumour) {
+        tumours::gene_aliases_defined_as_tumours(&mut markers, &mut tumours, &abbreviations);
+    }
+    tumours::vocabulary(extractor, tagged, &texts, &markers, &abbreviations, rules, &mut tumours);
+    if rules.on(crate::rules::Rule::AbbreviatedTumours) {
+        tumours::abbreviated(extractor, &texts, &markers, &abbreviations, &mut tumours);
+    }
+    tumours.sort_by_key(|t| (t.passage, t.start));
+    // A gene name that is also a tumour mention (`OSA` defined as osteosarcoma) is the
+    // tumour: only curated marker names outrank tumour mentions.
+    markers.retain(|m| {
+        m.curated()
+            || !tumours
+                .iter()
+                .any(|t| t.passage == m.passage && t.start < m.end && m.start < t.end)
+    });
+    if rules.on(crate::rules::Rule::HeadPhrases) {
+        phrases::head_phrase_tumours(&texts, &mut tumours);
+    }
+    if rules.on(crate::rules::Rule::OrganLists) {
+        phrases::organ_list_tumours(tagged, &texts, &mut tumours);
+    }
+    tumours.sort_by_key(|t| (t.passage, t.start));
+    markers.sort_by_key(|m| (m.passage, m.start));
+    Mentions { markers, tumours }
+}

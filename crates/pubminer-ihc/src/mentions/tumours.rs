@@ -1,0 +1,251 @@
+//! Tumour-type mentions from the vocabularies and from the document's own abbreviations.
+
+use pubminer_core::{Document, Span};
+
+use super::{MarkerMention, TumourMention, TumourSource};
+use crate::extract::Extractor;
+use crate::rules::{Rule, RuleSet};
+use crate::words::{is_tumour_head, names_a_tumour, word_occurrences};
+
+/// The abbreviations a document defines, as text.
+pub(super) struct Abbreviations {
+    /// `(short, long)` of each definition.
+    pairs: Vec<(String, String)>,
+    /// Each definition's spans: short form, long form.
+    spans: Vec<(Span, Span)>,
+}
+
+impl Abbreviations {
+    pub(super) fn of(tagged: &Document, texts: &[&str]) -> Self {
+        let text_of = |sp: &Span| -> Option<String> {
+            let t = texts.get(sp.passage as usize)?;
+            t.get(sp.range.start() as usize..sp.range.end() as usize)
+                .map(str::to_owned)
+        };
+        let mut pairs = Vec::new();
+        let mut spans = Vec::new();
+        for a in &tagged.abbreviations {
+            if let (Some(short), Some(long)) = (text_of(&a.short), text_of(&a.long)) {
+                pairs.push((short, long));
+                spans.push((a.short.clone(), a.long.clone()));
+            }
+        }
+        Self { pairs, spans }
+    }
+
+    /// The long form of a short form as written (also of its plural, `IMTs`).
+    fn long_form_of(&self, written: &str) -> Option<&str> {
+        let singular = written.strip_suffix('s').unwrap_or(written);
+        self.pairs
+            .iter()
+            .find(|(short, _)| short == written || short == singular)
+            .map(|(_, long)| long.as_str())
+    }
+
+    fn is_short_form(&self, text: &str) -> bool {
+        self.pairs.iter().any(|(s, _)| s == text)
+    }
+}
+
+/// A gene alias that the document defines as a tumour (`SCC` = small cell carcinoma, also as
+/// `SCCs`) is that tumour.
+pub(super) fn gene_aliases_defined_as_tumours(
+    markers: &mut Vec<MarkerMention>,
+    tumours: &mut Vec<TumourMention>,
+    abbreviations: &Abbreviations,
+) {
+    markers.retain(|m| {
+        if m.curated() {
+            return true;
+        }
+        match abbreviations.long_form_of(&m.text) {
+            Some(long)
+                if long
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(is_tumour_head) =>
+            {
+                tumours.push(TumourMention {
+                    passage: m.passage,
+                    start: m.start,
+                    end: m.end,
+                    text: long.to_owned(),
+                    id: None,
+                    site: None,
+                    source: TumourSource::Abbreviation,
+                });
+                false
+            }
+            _ => true,
+        }
+    });
+}
+
+/// Neoplasm mentions of the dictionary tagger (and abbreviations of them), with a nested
+/// site; adjacent mentions merged into one type (`desmoid` + `fibromatoses`).
+pub(super) fn vocabulary(
+    extractor: &Extractor,
+    tagged: &Document,
+    texts: &[&str],
+    markers: &[MarkerMention],
+    abbreviations: &Abbreviations,
+    rules: &RuleSet,
+    tumours: &mut Vec<TumourMention>,
+) {
+    let mut found = Vec::new();
+    for m in &tagged.mentions {
+        if m.entity_type != "Disease" {
+            continue;
+        }
+        let Some(link) = m.links.first() else {
+            continue;
+        };
+        let head_ok = m
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(is_tumour_head)
+            || m.long_form
+                .as_deref()
+                .is_some_and(|l| l.split(' ').any(is_tumour_head));
+        // Processes are no tumour types, though MeSH files `carcinogenesis` among the
+        // neoplastic processes.
+        let process =
+            rules.on(Rule::ProcessesAreNotTumours) && m.text.to_ascii_lowercase().ends_with("genesis");
+        if process || !extractor.is_neoplasm(&link.id) && !head_ok {
+            continue;
+        }
+        let p = m.passage as usize;
+        let (s, e) = (m.range.start() as usize, m.range.end() as usize);
+        if markers
+            .iter()
+            .any(|x| x.curated() && x.passage == p && x.start <= s && e <= x.end)
+        {
+            continue; // `GIST` inside a marker name, `ALK` lymphoma kinase...
+        }
+        let site = tagged
+            .mentions
+            .iter()
+            .find(|a| {
+                a.entity_type == "Anatomy" && a.passage == m.passage && m.range.contains_range(a.range)
+            })
+            .map(|a| (a.text.clone(), a.links.first().map(|l| l.id.clone())));
+        found.push(TumourMention {
+            passage: p,
+            start: s,
+            end: e,
+            text: m
+                .long_form
+                .clone()
+                .or_else(|| abbreviations.long_form_of(&m.text).map(str::to_owned))
+                .unwrap_or_else(|| m.text.clone()),
+            id: extractor.tumour_concept(&link.id),
+            site,
+            source: TumourSource::Vocabulary,
+        });
+    }
+    found.extend(tumours.drain(..));
+    found.sort_by_key(|t| (t.passage, t.start));
+    for t in found {
+        if let Some(prev) = tumours.last_mut()
+            && rules.on(Rule::AdjacentTumoursMerge)
+            && prev.source == TumourSource::Vocabulary
+            && t.source == TumourSource::Vocabulary
+            && prev.passage == t.passage
+            && prev.end < t.start
+            && texts[t.passage].get(prev.end..t.start) == Some(" ")
+            && prev.text == texts[t.passage][prev.start..prev.end]
+        {
+            prev.end = t.end;
+            prev.text = texts[t.passage][prev.start..prev.end].to_owned();
+            prev.id = t.id.or(prev.id.take());
+            if prev.site.is_none() {
+                prev.site = t.site;
+            }
+            continue;
+        }
+        tumours.push(t);
+    }
+}
+
+/// Tumour types that the document abbreviates (`smooth muscle tumor of uncertain malignant
+/// potential (STUMP)`): the whole long form where it is defined (or the mention holding it),
+/// and every use of the short form.
+pub(super) fn abbreviated(
+    extractor: &Extractor,
+    texts: &[&str],
+    markers: &[MarkerMention],
+    abbreviations: &Abbreviations,
+    tumours: &mut Vec<TumourMention>,
+) {
+    for ((short, long), (_, long_span)) in abbreviations.pairs.iter().zip(&abbreviations.spans) {
+        if !names_a_tumour(long)
+            || short
+                .split(|c: char| !c.is_alphanumeric())
+                .any(is_tumour_head)
+        {
+            continue;
+        }
+        let lp = long_span.passage as usize;
+        let (ls, le) = (long_span.range.start() as usize, long_span.range.end() as usize);
+        let inside = |t: &TumourMention| t.passage == lp && ls <= t.start && t.end <= le;
+        let crosses = |t: &TumourMention| t.passage == lp && t.start < le && ls < t.end;
+        // A mention that holds the long form (`lung adenocarcinomas (ADC)`, where the long
+        // form is `adenocarcinomas`) is the tumour the short form names.
+        let holder = tumours
+            .iter()
+            .find(|t| t.passage == lp && t.start <= ls && le <= t.end)
+            .cloned();
+        // Otherwise the long form is the tumour, where the vocabulary's mentions lie inside
+        // it (a mention across its edge is a reading of its own, and stands).
+        if holder.is_none() && tumours.iter().any(|t| crosses(t) && !inside(t)) {
+            continue;
+        }
+        let (name, id) = match &holder {
+            Some(t) => (t.text.clone(), t.id.clone()),
+            None => {
+                let site = tumours.iter().filter(|t| inside(t)).find_map(|t| t.site.clone());
+                let inner_id = tumours
+                    .iter()
+                    .filter(|t| inside(t))
+                    .max_by_key(|t| t.end - t.start)
+                    .and_then(|t| t.id.clone());
+                let id = extractor.tumour_id_of_name(long).or(inner_id);
+                tumours.retain(|t| !inside(t));
+                tumours.push(TumourMention {
+                    passage: lp,
+                    start: ls,
+                    end: le,
+                    text: long.clone(),
+                    id: id.clone(),
+                    site,
+                    source: TumourSource::Abbreviation,
+                });
+                (long.clone(), id)
+            }
+        };
+        for (p, text) in texts.iter().enumerate() {
+            for (s, e) in word_occurrences(text, short) {
+                // `LMS` is not the plural of `LM` when the document defines both.
+                if e - s > short.len() && abbreviations.is_short_form(&text[s..e]) {
+                    continue;
+                }
+                let taken = tumours
+                    .iter()
+                    .any(|t| t.passage == p && t.start < e && s < t.end)
+                    || markers
+                        .iter()
+                        .any(|m| m.passage == p && m.start < e && s < m.end);
+                if !taken {
+                    tumours.push(TumourMention {
+                        passage: p,
+                        start: s,
+                        end: e,
+                        text: name.clone(),
+                        id: id.clone(),
+                        site: None,
+                        source: TumourSource::Abbreviation,
+                    });
+                }
+            }
+        }
+    }
+}

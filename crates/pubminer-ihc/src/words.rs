@@ -1,0 +1,241 @@
+//! Word lists and word tests shared by the phases: tumour head words, assays that are not
+//! immunohistochemistry, figures that are not positivity, list joiners. Numbers are not here:
+//! they live in [`crate::counts`].
+
+/// Words that head a tumour type's name (`carcinoma`, `tumour`, `-oma`).
+pub const TUMOUR_HEADS: [&str; 22] = [
+    "tumor",
+    "tumour",
+    "carcinoma",
+    "sarcoma",
+    "lymphoma",
+    "melanoma",
+    "neoplasm",
+    "adenoma",
+    "mesothelioma",
+    "leiomyoma",
+    "blastoma",
+    "nevus",
+    "nevi",
+    "naevus",
+    "naevi",
+    "cancer",
+    "leukemia",
+    "leukaemia",
+    "histiocytosis",
+    "fibromatosis",
+    "fasciitis",
+    "thymoma",
+];
+
+/// Assays that are not immunohistochemistry.
+pub const NON_IHC: [&str; 14] = [
+    "fish",
+    "in situ hybridization",
+    "in situ hybridisation",
+    "amplification",
+    "pcr",
+    "sequencing",
+    "flow cytometry",
+    "mrna",
+    "rearrangement",
+    "copy number",
+    "eber",
+    "western blot",
+    "microarray analysis",
+    "methylation",
+];
+
+/// Words near a figure that make it something other than a positivity count.
+pub const NOT_POSITIVITY: [&str; 26] = [
+    "sensitivity",
+    "specificity",
+    "predictive value",
+    "ppv",
+    "npv",
+    "accuracy",
+    "kappa",
+    "survival",
+    "years",
+    "year",
+    "months",
+    "age",
+    "median",
+    "mean",
+    "hazard",
+    "odds",
+    "ratio",
+    "ci",
+    "men",
+    "women",
+    "male",
+    "female",
+    "died",
+    "follow-up",
+    "involvement",
+    "recurrence",
+];
+
+/// Words that say a text reports immunohistochemistry.
+pub const IHC_CUES: [&str; 6] = [
+    "immunohisto",
+    "immunostain",
+    "immunoreactiv",
+    "ihc",
+    "immunoexpression",
+    "immunolabel",
+];
+
+/// Words that say a sentence is about staining (a superset of [`IHC_CUES`]).
+pub const STAINING_CUES: [&str; 8] = [
+    "immunohisto",
+    "immunostain",
+    "immunoreactiv",
+    "ihc",
+    "stain",
+    "express",
+    "positiv",
+    "negativ",
+];
+
+/// True when `word` is a tumour head word (`carcinomas`, `tumour`, `fibroma`).
+#[must_use]
+pub fn is_tumour_head(word: &str) -> bool {
+    let w = word.to_lowercase();
+    TUMOUR_HEADS.iter().any(|h| w.starts_with(h))
+        || (w.len() > 5 && (w.ends_with("oma") || w.ends_with("omas")))
+}
+
+/// A tumour word that names no type: `tumors`, `these neoplasms`, `cancer`, `most tumors`,
+/// `positive tumours`.
+#[must_use]
+pub fn is_generic(text: &str) -> bool {
+    const GENERIC: [&str; 16] = [
+        "tumor",
+        "tumors",
+        "tumour",
+        "tumours",
+        "neoplasm",
+        "neoplasms",
+        "lesion",
+        "lesions",
+        "cancer",
+        "cancers",
+        "carcinoma",
+        "carcinomas",
+        "malignancy",
+        "malignancies",
+        "case",
+        "cases",
+    ];
+    // Determiners, quantifiers and result words say which tumours, not what type.
+    const NOT_A_TYPE: [&str; 24] = [
+        "the", "these", "those", "this", "all", "most", "many", "some", "other", "remaining",
+        "positive", "negative", "primary", "such", "both", "each", "several", "few", "their",
+        "our", "its", "human", "studied", "examined",
+    ];
+    let t = text.trim().to_ascii_lowercase();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let Some((head, modifiers)) = words.split_last() else {
+        return true;
+    };
+    GENERIC.contains(head) && modifiers.iter().all(|w| NOT_A_TYPE.contains(w))
+}
+
+/// True when `word` occurs in `text` as a whole word (or phrase).
+#[must_use]
+pub fn contains_word(text: &str, word: &str) -> bool {
+    find_word(text, word).is_some()
+}
+
+/// Where `word` first occurs in `text` as a whole word (or phrase).
+#[must_use]
+pub fn find_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// True when the text between two list items joins them: `, `, ` and `, `, and `, ` or `
+/// (spaces as they come, ` , ` in tokenised text).
+#[must_use]
+pub fn is_list_gap(gap: &str) -> bool {
+    let mut words = gap.split_whitespace();
+    matches!(
+        (words.next(), words.next(), words.next()),
+        (Some("," | "and" | "or"), None, None) | (Some(","), Some("and" | "or"), None)
+    )
+}
+
+/// True when a phrase is a tumour's name by its head: its last word is a tumour word, or a
+/// tumour word is followed by `of` (`smooth muscle tumor of uncertain malignant
+/// potential`), but not `tumor necrosis factor`.
+#[must_use]
+pub fn names_a_tumour(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.last().is_some_and(|w| is_tumour_head(w))
+        || words
+            .windows(2)
+            .any(|w| is_tumour_head(w[0]) && w[1].eq_ignore_ascii_case("of"))
+}
+
+/// Where `word` occurs in `text` as a whole word, also with a plural `s` (`STUMPs`).
+#[must_use]
+pub fn word_occurrences(text: &str, word: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if word.is_empty() {
+        return out;
+    }
+    for (i, _) in text.match_indices(word) {
+        let mut end = i + word.len();
+        if text[end..].starts_with('s') {
+            end += 1;
+        }
+        let before = text[..i].chars().next_back();
+        let after = text[end..].chars().next();
+        if before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        {
+            out.push((i, end));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_tumour_words_name_no_type() {
+        for generic in [
+            "tumors",
+            "these neoplasms",
+            "Most tumors",
+            "positive tumours",
+            "primary tumors",
+            "all cases",
+        ] {
+            assert!(is_generic(generic), "{generic}");
+        }
+        for named in ["lung carcinomas", "osteosarcoma", "primary lung tumours"] {
+            assert!(!is_generic(named), "{named}");
+        }
+    }
+
+    #[test]
+    fn list_gaps_and_heads() {
+        assert!(is_list_gap(", "));
+        assert!(is_list_gap(" , and "));
+        assert!(!is_list_gap(" with "));
+        assert!(names_a_tumour("smooth muscle tumor of uncertain malignant potential"));
+        assert!(!names_a_tumour("tumor necrosis factor"));
+        assert_eq!(word_occurrences("STUMPs and STUMP", "STUMP"), [(0, 6), (11, 16)]);
+        assert!(contains_word("all of them", "all"));
+        assert!(!contains_word("overall", "all"));
+    }
+}
