@@ -7,7 +7,7 @@ use pubminer_core::Document;
 use pubminer_text::normalize::KeyBuilder;
 use pubminer_text::sentence::split_sentences;
 
-use crate::counts::{number_after_comma, number_before, reported_patients};
+use crate::counts::{number_after_comma, number_before, reported_patients, series_size};
 use crate::mentions::Mentions;
 use crate::words::{IHC_CUES, NON_IHC, STAINING_CUES, contains_word, is_generic};
 
@@ -49,6 +49,9 @@ pub struct Context {
     pub groups: Vec<Group>,
     /// The document reads as a case report.
     pub case_report: bool,
+    /// The document may be a case report (`year-old`, `a case of`, `the patient`): case-report
+    /// candidates are read, and the scorer weighs the cues.
+    pub case_like: bool,
     /// Patients a case report presents (1 unless it says two, three...).
     pub patients: u32,
     /// The case report's diagnosis (a tumour index), where a sentence states it.
@@ -57,10 +60,14 @@ pub struct Context {
     pub main_tumour: Option<usize>,
     /// The tumour type of the title, where it names one (a tumour index).
     pub title_tumour: Option<usize>,
+    /// The study's series size (`Seven cases in total`), if it states one.
+    pub series: Option<u32>,
     /// Distinct markers.
     pub distinct_markers: usize,
     /// The document's only marker concept (a marker index).
     pub only_marker: Option<usize>,
+    /// The most mentioned marker concept, a title's marker counting thrice (a marker index).
+    pub main_marker: Option<usize>,
 }
 
 impl Context {
@@ -96,6 +103,10 @@ impl Context {
                 .any(|c| lower.contains(c))
             || patients.is_some()
             || (lower.contains("year-old") && !lower.contains("patients"));
+        let case_like = case_report
+            || ["year-old", "year old", "a case of", "this case", "our case", "the patient", "a patient"]
+                .iter()
+                .any(|c| lower.contains(c));
         let tumours = &mentions.tumours;
         let mut groups: Vec<Group> = Vec::new();
         for t in tumours {
@@ -135,12 +146,15 @@ impl Context {
             sentences,
             groups,
             case_report,
+            case_like,
             patients: patients.unwrap_or(1),
             diagnosis,
             main_tumour: main_tumour(mentions, keys),
+            series: texts.iter().rev().find_map(|t| series_size(t)),
             title_tumour,
             distinct_markers: distinct.len(),
             only_marker: (distinct.len() == 1).then_some(0),
+            main_marker: main_marker(mentions, title),
         }
     }
 
@@ -194,6 +208,22 @@ fn main_tumour(mentions: &Mentions, keys: &mut KeyBuilder) -> Option<usize> {
         }
         let e = counts.entry(keys.name_key(&t.text)).or_insert((0, i));
         e.0 += 1;
+    }
+    counts
+        .values()
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|&(_, i)| i)
+}
+
+/// The most mentioned marker concept (a title's mention counts thrice; ties: the first).
+fn main_marker(mentions: &Mentions, title: Option<usize>) -> Option<usize> {
+    let mut counts: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
+    for (i, m) in mentions.markers.iter().enumerate() {
+        if m.source == crate::mentions::MarkerSource::Shape {
+            continue;
+        }
+        let e = counts.entry(m.key()).or_insert((0, i));
+        e.0 += if Some(m.passage) == title { 3 } else { 1 };
     }
     counts
         .values()

@@ -401,9 +401,11 @@ pub fn find_counts(a: &[Spanned]) -> Vec<Count> {
                     continue;
                 }
             }
-            // X [cases|patients|...] (Z%): numerator and percentage, total from context.
+            // X [up to three words] (Z%): numerator and percentage, total from context (`14
+            // cases (70%)`, `18 thymic carcinomas (60%)`).
             let mut k = i + 1;
-            if matches!(a.get(k).map(|s| &s.atom), Some(Atom::Word(w)) if matches!(w.as_str(), "cases" | "case" | "patients" | "tumors" | "tumours" | "samples" | "specimens"))
+            while k < i + 4
+                && matches!(a.get(k).map(|s| &s.atom), Some(Atom::Word(w)) if !matches!(w.as_str(), "of" | "and" | "or" | "to" | "versus" | "vs"))
             {
                 k += 1;
             }
@@ -581,6 +583,28 @@ pub fn number_before(text: &str, start: usize) -> Option<u32> {
     if is_of_with(i) {
         i -= 2;
     }
+    // Up to two modifiers between the number and the tumour (`63 mucinous colorectal
+    // carcinoma` where the vocabulary names `colorectal carcinoma`).
+    const NOT_MODIFIERS: [&str; 14] = [
+        "of", "the", "and", "or", "in", "with", "were", "was", "all", "positive", "negative",
+        "for", "to", "than",
+    ];
+    let number_at = |k: usize| matches!(a.get(k).map(|s| &s.atom), Some(Atom::Number(_)));
+    if i > 0 && !number_at(i - 1) {
+        for skip in 1..=2 {
+            let Some(k) = i.checked_sub(skip) else { break };
+            let modifier = matches!(&a[k].atom, Atom::Word(w) if w.len() > 2
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && !NOT_MODIFIERS.contains(&w.as_str()));
+            if !modifier {
+                break;
+            }
+            if k > 0 && number_at(k - 1) {
+                i = k;
+                break;
+            }
+        }
+    }
     match a.get(i.checked_sub(1)?).map(|s| &s.atom) {
         Some(Atom::Number(n)) if *n > 0 && *n < 100_000 => {
             // Not `(n = 12)` of another group, not a year or a percentage base.
@@ -617,6 +641,57 @@ pub fn number_after_comma(text: &str, end: usize) -> Option<u32> {
     }
 }
 
+
+/// Words that name what a series counts (`12 cases`, `ten patients`).
+pub const CASE_NOUNS: [&str; 14] = [
+    "cases", "case", "patients", "patient", "tumors", "tumours", "specimens", "samples",
+    "biopsies", "lesions", "subjects", "women", "men", "children",
+];
+
+/// The size of the series a text reports: the first number followed (within two modifier
+/// words) by a case noun (`Seven cases in total`, `4 patients with ...`, `Of 82 cases of
+/// ...`), not part of a count (`4/13`) or a percentage.
+#[must_use]
+pub fn series_size(text: &str) -> Option<u32> {
+    let a = atoms(text);
+    for (i, s) in a.iter().enumerate() {
+        let Atom::Number(n) = s.atom else { continue };
+        if n < 2 || n > 100_000 {
+            continue;
+        }
+        let glued = |k: usize| matches!(a.get(k).map(|s| &s.atom), Some(Atom::Punct('/' | '%' | '.')));
+        if glued(i + 1) || (i > 0 && glued(i - 1)) {
+            continue;
+        }
+        for k in i + 1..(i + 4).min(a.len()) {
+            match &a[k].atom {
+                Atom::Word(w) if CASE_NOUNS.contains(&w.as_str()) => return Some(n),
+                Atom::Word(w) if !matches!(w.as_str(), "of" | "and" | "or" | "with" | "in") => {}
+                _ => break,
+            }
+        }
+    }
+    None
+}
+
+/// The total that a numerator and its printed percentage imply, when exactly one integer
+/// reproduces the percentage at its precision (`12 (18.2%)` → 66).
+#[must_use]
+pub fn total_from_percent(x: u32, percent: (f64, u8)) -> Option<u32> {
+    let (p, decimals) = percent;
+    if x == 0 || p <= 0.0 || p > 100.0 {
+        return None;
+    }
+    let half = 0.5 / 10f64.powi(i32::from(decimals));
+    let centre = f64::from(x) * 100.0 / p;
+    let lo = (f64::from(x) * 100.0 / (p + half)).floor().max(f64::from(x)) as u32;
+    let hi = (f64::from(x) * 100.0 / (p - half).max(1e-9)).ceil().min(centre * 2.0 + 2.0) as u32;
+    let fits: Vec<u32> = (lo.max(1)..=hi)
+        .filter(|&y| (f64::from(x) * 100.0 / f64::from(y) - p).abs() <= half + 1e-9)
+        .take(2)
+        .collect();
+    (fits.len() == 1).then(|| fits[0])
+}
 
 #[cfg(test)]
 mod tests {
@@ -673,6 +748,18 @@ mod tests {
         assert_eq!(atoms("a single ovarian")[0].atom, Atom::Number(1));
         assert_eq!(counts("in 0 (0%) of 82"), [(Some(0), Some(82), Some(0.0))]);
         assert_eq!(counts("p < 0.05"), []);
+    }
+
+    #[test]
+    fn series_and_totals_from_percentages() {
+        assert_eq!(series_size("Seven cases in total were found."), Some(7));
+        assert_eq!(series_size("We studied 4 patients with sinonasal carcinoma"), Some(4));
+        assert_eq!(series_size("MS occurred in 4/13 (31%) of cases; 20 tumours"), Some(20));
+        assert_eq!(series_size("in 2019, the cohort"), None);
+        assert_eq!(total_from_percent(12, (18.2, 1)), Some(66));
+        assert_eq!(total_from_percent(1, (50.0, 0)), Some(2));
+        assert_eq!(total_from_percent(3, (30.0, 0)), Some(10));
+        assert_eq!(total_from_percent(1, (3.0, 0)), None, "1/32, 1/33 and 1/34 all print 3%");
     }
 
     #[test]

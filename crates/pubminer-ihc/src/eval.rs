@@ -59,6 +59,72 @@ pub struct GoldRecord {
     pub profiles: Vec<GoldProfile>,
 }
 
+impl GoldRecord {
+    /// The document `ihc run` reads from this record's JSONL line: a title passage and an
+    /// abstract passage.
+    #[must_use]
+    pub fn document(&self) -> pubminer_core::Document {
+        use pubminer_core::{Document, Passage, PassageKind};
+        let mut doc = Document::new(self.id.clone());
+        doc.passages.push(Passage::new(PassageKind::Title, self.title.clone()));
+        doc.passages.push(Passage::new(PassageKind::Abstract, self.r#abstract.clone()));
+        doc
+    }
+
+    /// True when labelled include.
+    #[must_use]
+    pub fn include(&self) -> bool {
+        self.label == "include"
+    }
+}
+
+/// Where the gold profiles that were not found were lost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Losses {
+    /// The document was classified exclude.
+    pub classified_away: u64,
+    /// No profile of the document has the marker.
+    pub marker_missed: u64,
+    /// The marker was found, not with the tumour type.
+    pub tumour_missed: u64,
+    /// Marker and tumour found, the counts differ.
+    pub counts_wrong: u64,
+}
+
+/// What the predicted profiles that match no gold profile are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Extras {
+    /// In a document the gold excludes.
+    pub in_excluded: u64,
+    /// A marker the gold has no profile of.
+    pub marker_not_in_gold: u64,
+    /// A tumour type the gold has no profile of for that marker.
+    pub tumour_not_in_gold: u64,
+    /// Marker and tumour in the gold, other counts.
+    pub counts_wrong: u64,
+    /// The same profile as another, already matched.
+    pub duplicate: u64,
+}
+
+impl Losses {
+    pub(crate) fn add(&mut self, o: &Self) {
+        self.classified_away += o.classified_away;
+        self.marker_missed += o.marker_missed;
+        self.tumour_missed += o.tumour_missed;
+        self.counts_wrong += o.counts_wrong;
+    }
+}
+
+impl Extras {
+    pub(crate) fn add(&mut self, o: &Self) {
+        self.in_excluded += o.in_excluded;
+        self.marker_not_in_gold += o.marker_not_in_gold;
+        self.tumour_not_in_gold += o.tumour_not_in_gold;
+        self.counts_wrong += o.counts_wrong;
+        self.duplicate += o.duplicate;
+    }
+}
+
 /// The scores.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct IhcReport {
@@ -90,6 +156,16 @@ pub struct IhcReport {
     pub fully_correct_documents: (u64, u64),
     /// Per document: id, gold label, predicted label, matched, predicted, gold.
     pub per_document: Vec<(String, String, String, u64, u64, u64)>,
+    /// Where missed gold profiles were lost.
+    pub losses: Losses,
+    /// What extra predicted profiles are.
+    pub extras: Extras,
+    /// Predicted profiles (of included documents) with an ontology tumour id.
+    pub tumour_ids: (u64, u64),
+    /// Landscape rows (marker × tumour key over the predicted profiles) that split one tumour
+    /// concept by its spelling: rows of one marker whose tumour names read alike
+    /// (singular, case, punctuation) but are pooled apart.
+    pub split_rows: u64,
     /// Gold profiles not found and predicted profiles not in gold, for review.
     pub misses: Vec<String>,
 }
@@ -118,7 +194,45 @@ pub fn tumour_matches(keys: &mut KeyBuilder, gold: &str, pred: &str) -> bool {
     shared * 2 >= g.len().max(p.len()) || (shared > 0 && (g.is_subset(&p) || p.is_subset(&g)))
 }
 
-fn marker_matches(
+/// True when `pred` is `gold`: the same marker (by HGNC symbol when the gold has one), the
+/// tumour type matched leniently, both counts equal.
+#[must_use]
+pub fn profile_matches(
+    markers: &MarkerLexicon,
+    keys: &mut KeyBuilder,
+    gold: &GoldProfile,
+    pred: &Profile,
+) -> bool {
+    pred.positive == gold.positive
+        && pred.total == gold.total
+        && marker_matches(markers, keys, gold, pred)
+        && tumour_matches(keys, &gold.tumour_type, &pred.tumour_type)
+}
+
+/// Matches predicted profiles to gold ones, one to one, greedily in gold order: for each gold
+/// profile, the index of its predicted profile.
+#[must_use]
+pub fn match_profiles(
+    markers: &MarkerLexicon,
+    keys: &mut KeyBuilder,
+    gold: &[GoldProfile],
+    pred: &[Profile],
+) -> Vec<Option<usize>> {
+    let mut used = vec![false; pred.len()];
+    gold.iter()
+        .map(|gp| {
+            let hit = (0..pred.len()).find(|&j| !used[j] && profile_matches(markers, keys, gp, &pred[j]));
+            if let Some(j) = hit {
+                used[j] = true;
+            }
+            hit
+        })
+        .collect()
+}
+
+/// True when the predicted marker is the gold one (by HGNC symbol, curated concept or name).
+#[must_use]
+pub fn marker_matches(
     markers: &MarkerLexicon,
     keys: &mut KeyBuilder,
     gold: &GoldProfile,
@@ -155,47 +269,82 @@ pub fn evaluate(gold: &[GoldRecord], pred: &[IhcRecord]) -> IhcReport {
     let mut r = IhcReport::default();
     let (mut correct, mut tp_inc, mut pred_inc, mut gold_inc) = (0u64, 0u64, 0u64, 0u64);
     let (mut fully, mut gold_included) = (0u64, 0u64);
+    let by_id: std::collections::HashMap<&str, &IhcRecord> =
+        pred.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut all_predicted: Vec<&Profile> = Vec::new();
     for g in gold {
-        let Some(p) = pred.iter().find(|p| p.id == g.id) else {
+        let Some(p) = by_id.get(g.id.as_str()) else {
             continue;
         };
         r.documents += 1;
-        let gi = g.label == "include";
-        let pi = p.label == "include";
+        let gi = g.include();
+        let pi = p.label.is_include();
         correct += u64::from(gi == pi);
         tp_inc += u64::from(gi && pi);
         pred_inc += u64::from(pi);
         gold_inc += u64::from(gi);
         let gold_profiles: &[GoldProfile] = if gi { &g.profiles } else { &[] };
         let pred_profiles: &[Profile] = if pi { &p.profiles } else { &[] };
+        all_predicted.extend(pred_profiles);
+        let matches = match_profiles(&markers, &mut keys, gold_profiles, pred_profiles);
+        let matched = matches.iter().flatten().count() as u64;
         let mut used = vec![false; pred_profiles.len()];
-        let mut matched = 0u64;
-        for gp in gold_profiles {
-            let hit = pred_profiles.iter().enumerate().position(|(j, pp)| {
-                !used[j]
-                    && pp.positive == gp.positive
-                    && pp.total == gp.total
-                    && marker_matches(&markers, &mut keys, gp, pp)
-                    && tumour_matches(&mut keys, &gp.tumour_type, &pp.tumour_type)
-            });
-            match hit {
-                Some(j) => {
-                    used[j] = true;
-                    matched += 1;
-                }
-                None => r.misses.push(format!(
-                    "{}: missed {} / {} {:?}/{:?}",
-                    g.id, gp.marker, gp.tumour_type, gp.positive, gp.total
-                )),
+        for j in matches.iter().flatten() {
+            used[*j] = true;
+        }
+        for (gp, m) in gold_profiles.iter().zip(&matches) {
+            if m.is_some() {
+                continue;
             }
+            let losses = &mut r.losses;
+            let same_marker: Vec<&Profile> = pred_profiles
+                .iter()
+                .filter(|pp| marker_matches(&markers, &mut keys, gp, pp))
+                .collect();
+            if !pi {
+                losses.classified_away += 1;
+            } else if same_marker.is_empty() {
+                losses.marker_missed += 1;
+            } else if !same_marker
+                .iter()
+                .any(|pp| tumour_matches(&mut keys, &gp.tumour_type, &pp.tumour_type))
+            {
+                losses.tumour_missed += 1;
+            } else {
+                losses.counts_wrong += 1;
+            }
+            r.misses.push(format!(
+                "{}: missed {} / {} {:?}/{:?}",
+                g.id, gp.marker, gp.tumour_type, gp.positive, gp.total
+            ));
         }
         for (j, pp) in pred_profiles.iter().enumerate() {
-            if !used[j] {
-                r.misses.push(format!(
-                    "{}: extra {} / {} {:?}/{:?} [{}]",
-                    g.id, pp.marker, pp.tumour_type, pp.positive, pp.total, pp.rule
-                ));
+            if used[j] {
+                continue;
             }
+            let extras = &mut r.extras;
+            let same_marker: Vec<&GoldProfile> = gold_profiles
+                .iter()
+                .filter(|gp| marker_matches(&markers, &mut keys, gp, pp))
+                .collect();
+            if !gi {
+                extras.in_excluded += 1;
+            } else if same_marker.is_empty() {
+                extras.marker_not_in_gold += 1;
+            } else if !same_marker
+                .iter()
+                .any(|gp| tumour_matches(&mut keys, &gp.tumour_type, &pp.tumour_type))
+            {
+                extras.tumour_not_in_gold += 1;
+            } else if same_marker.iter().any(|gp| profile_matches(&markers, &mut keys, gp, pp)) {
+                extras.duplicate += 1;
+            } else {
+                extras.counts_wrong += 1;
+            }
+            r.misses.push(format!(
+                "{}: extra {} / {} {:?}/{:?} [{}]",
+                g.id, pp.marker, pp.tumour_type, pp.positive, pp.total, pp.rule
+            ));
         }
         r.profile_tp += matched;
         r.profile_pred += pred_profiles.len() as u64;
@@ -212,7 +361,7 @@ pub fn evaluate(gold: &[GoldRecord], pred: &[IhcRecord]) -> IhcReport {
         r.per_document.push((
             g.id.clone(),
             g.label.clone(),
-            p.label.clone(),
+            p.label.to_string(),
             matched,
             pred_profiles.len() as u64,
             gold_profiles.len() as u64,
@@ -228,7 +377,47 @@ pub fn evaluate(gold: &[GoldRecord], pred: &[IhcRecord]) -> IhcReport {
     r.profile_f1 = f1(r.profile_precision, r.profile_recall);
     r.fully_correct = ratio(fully, gold_included);
     r.fully_correct_documents = (fully, gold_included);
+    r.tumour_ids = (
+        all_predicted.iter().filter(|p| p.tumour_id.is_some()).count() as u64,
+        all_predicted.len() as u64,
+    );
+    r.split_rows = split_rows(&all_predicted, &mut keys);
     r
+}
+
+/// Landscape rows that split one tumour by spelling: the profiles are pooled as the
+/// knowledge base pools them (marker concept × tumour concept, else the tumour as written);
+/// rows of one marker whose tumour names read alike (name key, singular) but sit in
+/// different rows are splits (each row beyond the first).
+#[must_use]
+pub fn split_rows(profiles: &[&Profile], keys: &mut KeyBuilder) -> u64 {
+    use std::collections::{BTreeMap, BTreeSet};
+    let singular = |k: String| {
+        k.split(' ')
+            .map(|w| {
+                w.strip_suffix("es")
+                    .filter(|s| s.ends_with("omas") || s.ends_with("ss"))
+                    .or_else(|| w.strip_suffix('s').filter(|s| s.len() > 3 && !s.ends_with('s')))
+                    .unwrap_or(w)
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut by_name: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for p in profiles {
+        let marker = p
+            .marker_symbol
+            .clone()
+            .or_else(|| p.marker_id.clone())
+            .unwrap_or_else(|| p.marker.to_lowercase());
+        let row = p.tumour_id.clone().unwrap_or_else(|| p.tumour_type.to_lowercase());
+        by_name
+            .entry((marker, singular(keys.name_key(&p.tumour_type))))
+            .or_default()
+            .insert(row);
+    }
+    by_name.values().map(|rows| rows.len() as u64 - 1).sum()
 }
 
 impl IhcReport {
@@ -253,6 +442,24 @@ impl IhcReport {
             self.fully_correct_documents.0,
             self.fully_correct_documents.1,
             self.fully_correct
+        );
+        let l = &self.losses;
+        let x = &self.extras;
+        let _ = writeln!(
+            s,
+            "missed gold profiles: {} classified away, {} marker missed, {} tumour missed, {} counts wrong\nextra profiles: {} in excluded documents, {} marker not in gold, {} tumour not in gold, {} counts wrong, {} duplicates\ntumour ids: {}/{} predicted profiles; landscape rows split by spelling: {}",
+            l.classified_away,
+            l.marker_missed,
+            l.tumour_missed,
+            l.counts_wrong,
+            x.in_excluded,
+            x.marker_not_in_gold,
+            x.tumour_not_in_gold,
+            x.counts_wrong,
+            x.duplicate,
+            self.tumour_ids.0,
+            self.tumour_ids.1,
+            self.split_rows
         );
         if verbose {
             s.push_str("\nper document (id, gold, predicted, matched, predicted profiles, gold profiles):\n");

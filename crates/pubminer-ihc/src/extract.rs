@@ -18,7 +18,7 @@ use crate::markers::{Marker, MarkerLexicon};
 use crate::mentions::{self, Mentions};
 use crate::record::Profile;
 use crate::rules::RuleSet;
-use crate::words::{IHC_CUES, is_list_gap};
+use crate::words::{IHC_CUES, READ_CUES, is_list_gap};
 
 /// What the rules-only engine found in one document: the profiles, and facts the classifier
 /// uses.
@@ -45,7 +45,7 @@ pub struct Analysis {
     pub texts: Vec<String>,
     /// The title passage.
     pub title_passage: Option<usize>,
-    /// The text names immunohistochemistry (else nothing else was read).
+    /// The text names immunohistochemistry.
     pub ihc_context: bool,
     /// Phase 1.
     pub mentions: Mentions,
@@ -97,7 +97,7 @@ impl Analysis {
             marker: m.text.clone(),
             marker_id: m.id.clone().filter(|id| !id.starts_with("HGNC-SYMBOL:")),
             marker_symbol: m.symbol.clone(),
-            tumour_type: t.text.clone(),
+            tumour_type: t.display(),
             tumour_id: t.id.clone(),
             site: t.site.as_ref().map(|s| s.0.clone()),
             site_id: t.site.as_ref().and_then(|s| s.1.clone()),
@@ -176,18 +176,16 @@ impl Extractor {
     pub fn analyse(&self, doc: &Document) -> Analysis {
         let texts: Vec<String> = doc.passages.iter().map(|p| p.text().to_owned()).collect();
         let title_passage = doc.passages.iter().position(|p| p.kind == PassageKind::Title);
-        // Most of PubMed never mentions immunohistochemistry: those documents are not tagged.
-        let has_cue = |t: &str| {
-            let l = t.to_ascii_lowercase();
-            IHC_CUES.iter().any(|c| l.contains(c))
-        };
-        if !texts.iter().any(|t| has_cue(t)) {
+        // Most of PubMed never speaks of staining: those documents are not tagged.
+        let lower: Vec<String> = texts.iter().map(|t| t.to_ascii_lowercase()).collect();
+        if !lower.iter().any(|l| READ_CUES.iter().any(|c| l.contains(c))) {
             return Analysis {
                 texts,
                 title_passage,
                 ..Analysis::default()
             };
         }
+        let ihc_context = lower.iter().any(|l| IHC_CUES.iter().any(|c| l.contains(c)));
         let mut tagged = doc.clone();
         tagged.mentions.clear();
         tagged.abbreviations.clear();
@@ -254,7 +252,7 @@ impl Extractor {
         let analysis = Analysis {
             texts,
             title_passage,
-            ihc_context: true,
+            ihc_context,
             mentions,
             context,
             candidates,

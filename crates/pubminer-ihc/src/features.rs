@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::candidates::{AnchorKind, Candidate, How, TumourFrom};
+use crate::candidates::{AnchorKind, Candidate, How, TotalFrom, TumourFrom};
 use crate::counts::agrees;
 use crate::extract::Analysis;
 use crate::mentions::{MarkerSource, TumourSource};
@@ -42,6 +42,15 @@ named_enum! {
     OtherAssayClause = "other-assay-clause",
     /// The nearest state word is negative.
     NegativeCue = "negative-cue",
+    /// The nearest state word before the figure in its clause agrees with the reading
+    /// (negative for a converted, `none` or 0 reading; positive otherwise).
+    StateBeforeAgrees = "state-before-agrees",
+    /// It disagrees.
+    StateBeforeDisagrees = "state-before-disagrees",
+    /// The nearest state word after the figure agrees with the reading.
+    StateAfterAgrees = "state-after-agrees",
+    /// It disagrees.
+    StateAfterDisagrees = "state-after-disagrees",
     /// The sentence speaks of staining or expression.
     SentenceStaining = "sentence-staining",
     /// The sentence names an IHC method word.
@@ -80,6 +89,18 @@ named_enum! {
     StateAgrees = "state-agrees",
     /// No total.
     TotalMissing = "total-missing",
+    /// The total is stated by the count.
+    TotalFromCount = "total-from-count",
+    /// The total is the tumour's group size.
+    TotalFromGroup = "total-from-group",
+    /// The total is a number before the tumour in the sentence.
+    TotalFromSentence = "total-from-sentence",
+    /// The total is the study's series size.
+    TotalFromSeries = "total-from-series",
+    /// The total is implied by the numerator and its percentage.
+    TotalFromPercent = "total-from-percent",
+    /// The total is the sum of complementary counts.
+    TotalFromSum = "total-from-sum",
     /// No numerator.
     PositiveMissing = "positive-missing",
     /// All positive.
@@ -126,6 +147,16 @@ named_enum! {
     MarkerInOrder = "marker-in-order",
     /// The count follows the marker in brackets (`CK7 (2/4)`).
     MarkerThenBracket = "marker-then-bracket",
+    /// The marker comes right before the figure, a few bytes away, nothing between (`M2PK in 68%`).
+    MarkerImmediate = "marker-immediate",
+    /// The nearest marker, before the figure.
+    MarkerNearestBefore = "marker-nearest-before",
+    /// The nearest marker, after the figure.
+    MarkerNearestAfter = "marker-nearest-after",
+    /// Another marker lies between the marker and the figure.
+    MarkerOtherBetween = "marker-other-between",
+    /// Another count lies between the marker and the figure.
+    MarkerCountBetween = "marker-count-between",
     /// `for` or `with` joins the count to the marker after it (`in 20 of 25 for CD10`).
     MarkerForAfter = "marker-for-after",
     /// The marker is named in the title.
@@ -162,6 +193,14 @@ named_enum! {
     TumourRulePick = "tumour-rule-pick",
     /// The tumour right after the count (`24/27 (89%) Merkel cell carcinomas`).
     TumourRightAfter = "tumour-right-after",
+    /// Another tumour lies between the tumour and the figure.
+    TumourOtherBetween = "tumour-other-between",
+    /// Another count lies between the tumour and the figure.
+    TumourCountBetween = "tumour-count-between",
+    /// The tumour opens a phrase before the figure (`In endometrial cancers, 84%`).
+    TumourIntroduces = "tumour-introduces",
+    /// `of` or `in` joins the figure to the tumour after it (`27 of 35 LMS`, `in 5 STUMPs`).
+    TumourOfAfter = "tumour-of-after",
     /// The tumour has a vocabulary concept.
     TumourHasConcept = "tumour-has-concept",
     /// The tumour comes from the vocabularies.
@@ -182,6 +221,10 @@ named_enum! {
     TumoursInSentence = "tumours-in-sentence",
     /// The document reads as a case report.
     CaseReportDocument = "case-report-document",
+    /// The document may be a case report (`year-old`, `the patient`).
+    CaseLikeDocument = "case-like-document",
+    /// The document names a series size.
+    SeriesDocument = "series-document",
     /// Distinct markers of the document (scaled).
     DocumentMarkers = "document-markers",
     /// The rules-only engine takes this candidate.
@@ -238,6 +281,40 @@ impl FeatureSet {
     }
 }
 
+/// Where a sentence's markers, tumours and counts are (bytes relative to the sentence).
+#[derive(Default)]
+struct Layout {
+    markers: Vec<(usize, usize)>,
+    tumours: Vec<(usize, usize)>,
+    counts: Vec<(usize, usize)>,
+}
+
+fn layout(analysis: &Analysis) -> Vec<Layout> {
+    let sentences = &analysis.context.sentences;
+    let mut out: Vec<Layout> = sentences.iter().map(|_| Layout::default()).collect();
+    let find = |passage: usize, start: usize, end: usize| {
+        sentences
+            .iter()
+            .position(|s| s.passage == passage && start >= s.start && end <= s.end)
+    };
+    for m in &analysis.mentions.markers {
+        if let Some(i) = find(m.passage, m.start, m.end) {
+            out[i].markers.push((m.start - sentences[i].start, m.end - sentences[i].start));
+        }
+    }
+    for t in &analysis.mentions.tumours {
+        if let Some(i) = find(t.passage, t.start, t.end) {
+            out[i].tumours.push((t.start - sentences[i].start, t.end - sentences[i].start));
+        }
+    }
+    for a in &analysis.candidates.anchors {
+        if a.kind == AnchorKind::Count {
+            out[a.sentence].counts.push((a.start, a.end));
+        }
+    }
+    out
+}
+
 fn scaled_log(n: f64, max: f64) -> f32 {
     ((1.0 + n).ln() / (1.0 + max).ln()).min(1.0) as f32
 }
@@ -259,13 +336,14 @@ pub fn matrix(analysis: &Analysis, set: &FeatureSet) -> Vec<f32> {
         let e = most.entry((key.0, key.1, total)).or_insert(0);
         *e = (*e).max(c.positive.unwrap_or(0));
     }
+    let layout = layout(analysis);
     for (i, c) in cands.iter().enumerate() {
         let row = &mut out[i * FEATURES..(i + 1) * FEATURES];
         let key = (analysis.mentions.markers[c.marker].key(), analysis.tumour_group(c.tumour));
         let total = c.total.unwrap_or(0);
         let largest = largest.get(&key).copied() == Some(total);
         let most = most.get(&(key.0, key.1, total)).copied() == Some(c.positive.unwrap_or(0));
-        fill(analysis, c, largest, most, row);
+        fill(analysis, &layout, c, largest, most, row);
         for f in Feature::ALL {
             if !set.on(*f) {
                 row[*f as usize] = 0.0;
@@ -275,7 +353,7 @@ pub fn matrix(analysis: &Analysis, set: &FeatureSet) -> Vec<f32> {
     out
 }
 
-fn fill(analysis: &Analysis, c: &Candidate, largest: bool, most: bool, row: &mut [f32]) {
+fn fill(analysis: &Analysis, layout: &[Layout], c: &Candidate, largest: bool, most: bool, row: &mut [f32]) {
     use Feature as F;
     let anchor = &analysis.candidates.anchors[c.anchor];
     let sentence = &analysis.context.sentences[anchor.sentence];
@@ -331,7 +409,17 @@ fn fill(analysis: &Analysis, c: &Candidate, largest: bool, most: bool, row: &mut
     let negative_reading = matches!(c.how, How::NegativeConverted | How::NoneOfGroup)
         || c.how == How::CaseReport && c.positive == Some(0);
     set(F::StateAgrees, negative_reading == cues.negative);
+    set(F::StateBeforeAgrees, cues.state_before == Some(!negative_reading));
+    set(F::StateBeforeDisagrees, cues.state_before == Some(negative_reading));
+    set(F::StateAfterAgrees, cues.state_after == Some(!negative_reading));
+    set(F::StateAfterDisagrees, cues.state_after == Some(negative_reading));
     set(F::TotalMissing, c.total.is_none());
+    set(F::TotalFromCount, c.total_from == TotalFrom::Count);
+    set(F::TotalFromGroup, c.total_from == TotalFrom::Group);
+    set(F::TotalFromSentence, c.total_from == TotalFrom::Sentence);
+    set(F::TotalFromSeries, c.total_from == TotalFrom::Series);
+    set(F::TotalFromPercent, c.total_from == TotalFrom::Percent);
+    set(F::TotalFromSum, c.total_from == TotalFrom::Sum);
     set(F::PositiveMissing, c.positive.is_none());
     set(F::AllPositive, c.positive.is_some() && c.positive == c.total);
     set(F::NonePositive, c.positive == Some(0));
@@ -372,6 +460,26 @@ fn fill(analysis: &Analysis, c: &Candidate, largest: bool, most: bool, row: &mut
             && lower.get(anchor.end..ms).is_some_and(|g| g.len() < 40 && (g.contains("for ") || g.contains("with "))),
     );
     set(F::MarkerInTitle, analysis.title_markers.contains(&m.key()));
+    let spans = &layout[anchor.sentence];
+    let between = |list: &[(usize, usize)], a: (usize, usize), b: (usize, usize)| {
+        let (lo, hi) = if a.1 <= b.0 { (a.1, b.0) } else { (b.1, a.0) };
+        list.iter().any(|&(s, e)| s >= lo && e <= hi && (s, e) != a && (s, e) != b)
+    };
+    let anchor_span = (anchor.start, anchor.end);
+    if in_sentence {
+        let m_span = (ms, me);
+        set(F::MarkerOtherBetween, between(&spans.markers, m_span, anchor_span));
+        set(F::MarkerCountBetween, between(&spans.counts, m_span, anchor_span));
+        set(
+            F::MarkerImmediate,
+            m_before
+                && anchor.start - me <= 14
+                && !between(&spans.markers, m_span, anchor_span)
+                && !between(&spans.counts, m_span, anchor_span),
+        );
+    }
+    set(F::MarkerNearestBefore, m_rank == Some(0) && m_before);
+    set(F::MarkerNearestAfter, m_rank == Some(0) && in_sentence && ms >= anchor.end);
     set(F::MarkerListed, analysis.listed_markers.contains(&c.marker));
     let t_rank = anchor.near_tumours.iter().position(|&x| x == c.tumour);
     set(F::TumourInSentence, c.tumour_from == TumourFrom::Sentence);
@@ -391,6 +499,25 @@ fn fill(analysis: &Analysis, c: &Candidate, largest: bool, most: bool, row: &mut
         F::TumourRightAfter,
         t_here && ts >= anchor.end && text.get(anchor.end..ts).is_some_and(|g| g.trim().len() <= 12),
     );
+    if t_here {
+        let t_span = (ts, te);
+        set(F::TumourOtherBetween, between(&spans.tumours, t_span, anchor_span));
+        set(F::TumourCountBetween, between(&spans.counts, t_span, anchor_span));
+        let lead = lower.get(..ts).unwrap_or("").trim_end();
+        set(
+            F::TumourIntroduces,
+            te <= anchor.start
+                && [" in", " of", " among", " for", "in", "of"].iter().any(|w| lead.ends_with(w))
+                && text.get(te..anchor.start).is_some_and(|g| g.contains(',') && g.len() < 60),
+        );
+        set(
+            F::TumourOfAfter,
+            ts >= anchor.end
+                && lower
+                    .get(anchor.end..ts)
+                    .is_some_and(|g| g.len() < 30 && (g.contains(" of ") || g.contains(" in ") || g.trim_start().starts_with("of") || g.trim_start().starts_with("in "))),
+        );
+    }
     set(F::TumourHasConcept, t.id.is_some());
     set(F::TumourVocabulary, t.source == TumourSource::Vocabulary);
     set(F::TumourAbbreviation, t.source == TumourSource::Abbreviation);
@@ -399,6 +526,8 @@ fn fill(analysis: &Analysis, c: &Candidate, largest: bool, most: bool, row: &mut
     set(F::TumourHasGroup, analysis.group_sizes[c.tumour].is_some());
     set(F::TumourIsMain, analysis.context.main_tumour == Some(c.tumour));
     set(F::CaseReportDocument, analysis.context.case_report);
+    set(F::CaseLikeDocument, analysis.context.case_like);
+    set(F::SeriesDocument, analysis.context.series.is_some_and(|n| n > 2));
     set(F::RulePick, c.rule_pick);
     set(
         F::TotalIsGroup,

@@ -289,11 +289,11 @@ impl Kb {
                     info.title,
                     info.year,
                     info.journal,
-                    r.label,
-                    r.reason
+                    r.label.as_str(),
+                    r.reason.to_string()
                 ])
                 .map_err(err)?;
-                if r.label != "include" {
+                if !r.label.is_include() {
                     continue;
                 }
                 for p in &r.profiles {
@@ -606,8 +606,9 @@ mod tests {
         (
             IhcRecord {
                 id: id.into(),
-                label: "include".into(),
-                reason: "test".into(),
+                label: crate::record::Label::Include,
+                reason: crate::record::Reason::Other("test".into()),
+                decided_by: Vec::new(),
                 profiles: vec![Profile {
                     marker: "TTF-1".into(),
                     marker_symbol: Some("NKX2-1".into()),

@@ -59,7 +59,7 @@ pub fn encode(record: &IhcRecord, format: IhcFormat, out: &mut String) {
                 "{}\t{}\t{}",
                 tsv_field(&record.id),
                 record.label,
-                tsv_field(&record.reason)
+                tsv_field(&record.reason.to_string())
             );
             if record.profiles.is_empty() {
                 let _ = writeln!(out, "{head}\t\t\t\t\t\t\t\t\t\t\t\t");
@@ -168,8 +168,13 @@ mod tests {
         };
         IhcRecord {
             id: "123".into(),
-            label: "include".into(),
-            reason: "2 count(s)".into(),
+            label: crate::record::Label::Include,
+            reason: crate::record::Reason::Counts {
+                counts: 2,
+                markers: 1,
+                tumours: 1,
+            },
+            decided_by: Vec::new(),
             profiles: vec![
                 p("TTF-1", "lung adenocarcinoma", Some(27), Some(35)),
                 p("CK7", "lung adenocarcinoma", Some(30), None),
@@ -195,8 +200,9 @@ mod tests {
         encode(&record(), IhcFormat::Tsv, &mut out);
         let excluded = IhcRecord {
             id: "9".into(),
-            label: "exclude".into(),
-            reason: "review".into(),
+            label: crate::record::Label::Exclude,
+            reason: crate::record::Reason::Review,
+            decided_by: Vec::new(),
             profiles: vec![],
         };
         encode(&excluded, IhcFormat::Tsv, &mut out);

@@ -1,12 +1,13 @@
-//! One document through the whole IHC task: language check, extraction, classification.
+//! One document through the whole IHC task: language check, reading, the engine's decision.
 
 use pubminer_core::Document;
 use pubminer_text::language::document_language;
 
-use crate::classify::classify;
-use crate::extract::Extractor;
+use crate::classify::{self, Cues};
+use crate::extract::{Analysis, Extractor};
 use crate::kb::DocInfo;
-use crate::record::IhcRecord;
+use crate::model::IhcModel;
+use crate::record::{IhcRecord, Label, Reason};
 
 /// Why a document was not classified on its content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,26 +56,102 @@ pub enum Mode {
     Hybrid,
 }
 
+/// The default engine: the rules alone, or the trained model over the rules' candidates.
+#[derive(Clone, Debug)]
+pub enum Engine {
+    /// The rules' own picks and include/exclude rules (`--engine rules`).
+    Rules,
+    /// A trained model (the default: the compiled-in one).
+    Trained(Box<IhcModel>),
+}
+
+impl Engine {
+    /// The trained engine with the compiled-in model.
+    ///
+    /// # Errors
+    /// A compiled-in model that does not fit this build.
+    pub fn builtin() -> Result<Self, String> {
+        IhcModel::builtin().map(|m| Self::Trained(Box::new(m)))
+    }
+
+    /// The record of `doc`, read by `extractor` into `analysis`.
+    #[must_use]
+    pub fn record(&self, extractor: &Extractor, doc: &Document, analysis: &Analysis, id: &str) -> IhcRecord {
+        match self {
+            Self::Rules => {
+                let found = crate::select::rules(analysis, extractor.rules());
+                let decision = classify::rules(&Cues::of(doc), &found);
+                IhcRecord {
+                    id: id.to_owned(),
+                    label: decision.label,
+                    reason: decision.reason,
+                    decided_by: Vec::new(),
+                    profiles: if decision.label.is_include() {
+                        found.profiles
+                    } else {
+                        Vec::new()
+                    },
+                }
+            }
+            Self::Trained(model) => {
+                let d = model.decide(doc, extractor, analysis);
+                IhcRecord {
+                    id: id.to_owned(),
+                    label: d.label,
+                    reason: d.reason,
+                    decided_by: d.decided_by,
+                    profiles: d.profiles,
+                }
+            }
+        }
+    }
+}
+
 /// Where the default engine is unsure: IHC with markers but no count it could read, or an
 /// include with a profile missing a number.
 #[must_use]
 pub fn unsure(record: &IhcRecord) -> bool {
-    if record.label == "include" {
+    if record.label.is_include() {
         return record
             .profiles
             .iter()
             .any(|p| !p.case_report && (p.positive.is_none() || p.total.is_none()));
     }
-    record.reason.starts_with("counts given, but none")
-        || record
-            .reason
-            .starts_with("IHC results are qualitative only")
+    record.reason.is_unsure()
+}
+
+/// Why `doc` is not read on its content, if it is not.
+#[must_use]
+pub fn screen(doc: &Document, english_only: bool) -> Option<(Skip, Reason)> {
+    if doc.deleted {
+        return Some((Skip::Deleted, Reason::Deleted));
+    }
+    if !doc.has_abstract() {
+        return Some((Skip::NoAbstract, Reason::NoAbstract));
+    }
+    if english_only {
+        let lang = document_language(doc);
+        if !lang.is_english() {
+            return Some((
+                Skip::Language,
+                Reason::NotEnglish {
+                    code: lang.code.to_string(),
+                    from_metadata: matches!(
+                        lang.source,
+                        pubminer_text::language::LanguageSource::Metadata
+                    ),
+                },
+            ));
+        }
+    }
+    None
 }
 
 /// The task's settings.
 #[derive(Debug)]
 pub struct IhcPipeline {
     extractor: Extractor,
+    engine: Engine,
     /// Keep English documents only.
     pub english_only: bool,
     alt: Option<(Box<dyn AltEngine>, Mode)>,
@@ -92,11 +169,12 @@ pub struct Outcome {
 }
 
 impl IhcPipeline {
-    /// A pipeline around `extractor`.
+    /// A pipeline around `extractor` with `engine`.
     #[must_use]
-    pub fn new(extractor: Extractor, english_only: bool) -> Self {
+    pub fn new(extractor: Extractor, engine: Engine, english_only: bool) -> Self {
         Self {
             extractor,
+            engine,
             english_only,
             alt: None,
         }
@@ -115,6 +193,12 @@ impl IhcPipeline {
         &self.extractor
     }
 
+    /// The default engine.
+    #[must_use]
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Runs the task on `doc`.
     #[must_use]
     pub fn process(&self, doc: &Document) -> Outcome {
@@ -128,38 +212,19 @@ impl IhcPipeline {
                 .and_then(|j| j.iso_abbreviation.clone().or_else(|| j.title.clone())),
         };
         let id = doc.meta.pmid.clone().unwrap_or_else(|| doc.id.clone());
-        let skip = |why: Skip, reason: String| Outcome {
+        let skip = |why: Skip, reason: Reason| Outcome {
             record: IhcRecord {
                 id: id.clone(),
-                label: "exclude".into(),
+                label: Label::Exclude,
                 reason,
+                decided_by: Vec::new(),
                 profiles: Vec::new(),
             },
             info: info.clone(),
             skipped: Some(why),
         };
-        if doc.deleted {
-            return skip(Skip::Deleted, "deleted citation".into());
-        }
-        if !doc.has_abstract() {
-            return skip(Skip::NoAbstract, "no abstract".into());
-        }
-        if self.english_only {
-            let lang = document_language(doc);
-            if !lang.is_english() {
-                return skip(
-                    Skip::Language,
-                    format!(
-                        "not English ({}, from the {}); use --all-languages to keep it",
-                        lang.code,
-                        match lang.source {
-                            pubminer_text::language::LanguageSource::Metadata =>
-                                "record's Language",
-                            _ => "text",
-                        }
-                    ),
-                );
-            }
+        if let Some((why, reason)) = screen(doc, self.english_only) {
+            return skip(why, reason);
         }
         if let Some((engine, Mode::Alt)) = &self.alt {
             return match engine.process(doc, &self.extractor) {
@@ -171,27 +236,12 @@ impl IhcPipeline {
                         skipped: None,
                     }
                 }
-                Err(e) => skip(Skip::EngineError, e),
+                Err(e) => skip(Skip::EngineError, Reason::Other(e)),
             };
         }
-        let found = self.extractor.extract(doc);
-        let decision = classify(doc, &found);
+        let analysis = self.extractor.analyse(doc);
         let outcome = Outcome {
-            record: IhcRecord {
-                id: id.clone(),
-                label: if decision.include {
-                    "include"
-                } else {
-                    "exclude"
-                }
-                .into(),
-                reason: decision.reason,
-                profiles: if decision.include {
-                    found.profiles
-                } else {
-                    Vec::new()
-                },
-            },
+            record: self.engine.record(&self.extractor, doc, &analysis, &id),
             info,
             skipped: None,
         };
@@ -200,17 +250,19 @@ impl IhcPipeline {
                 match engine.process(doc, &self.extractor) {
                     Ok(mut record) => {
                         record.id = id;
-                        record.reason = format!(
+                        record.reason = Reason::Other(format!(
                             "{} (asked because the default engine was unsure: {})",
                             record.reason, outcome.record.reason
-                        );
+                        ));
                         Outcome { record, ..outcome }
                     }
                     // The default engine's answer stands; the failure is in the reason.
                     Err(e) => {
                         let mut outcome = outcome;
-                        outcome.record.reason =
-                            format!("{} (second opinion failed: {e})", outcome.record.reason);
+                        outcome.record.reason = Reason::Other(format!(
+                            "{} (second opinion failed: {e})",
+                            outcome.record.reason
+                        ));
                         outcome
                     }
                 }

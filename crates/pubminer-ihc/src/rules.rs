@@ -25,8 +25,12 @@ named_enum! {
     HeadPhrases = "head-phrases",
     /// `tumors of breast, prostate and liver` is one tumour type per organ.
     OrganLists = "organ-lists",
+    /// A marker the document abbreviates is a marker wherever its short form is used (`carbonic anhydrase IX (CA IX)`).
+    AbbreviatedMarkers = "abbreviated-markers",
     /// Marker-shaped words no vocabulary lists are markers where the text uses them as markers (`Ber-EP4 (2/2)`).
     ShapeMarkers = "shape-markers",
+    /// Numbers inside marker names (`CK 5/6`, `CK 7 (28.9%)`) are no counts.
+    MarkerNumbers = "marker-numbers",
     /// `desmin, SMA and MSA ... in 28, 30 and 29 of 30` pairs markers and numbers in order.
     ParallelList = "parallel-list",
     /// `respectively` pairs the n-th marker (or tumour) with the n-th count.
@@ -37,6 +41,12 @@ named_enum! {
     GroupTotals = "group-totals",
     /// A percentage becomes a count when exactly one integer of the group reproduces it.
     PercentOfGroup = "percent-of-group",
+    /// A numerator with its percentage implies its total when one integer fits (`12 (18.2%)` of 66), and two complementary counts add up to theirs.
+    TotalFromPercent = "total-from-percent",
+    /// The study's series size (`Seven cases in total`) is the total of counts and statements about its main tumour.
+    SeriesTotals = "series-totals",
+    /// A sentence stating markers of `all cases` or `the tumour cells` without naming a tumour states them of the main tumour.
+    MarkerStatements = "marker-statements",
     /// A count of the negative state (`negative in 12 of 19`) is converted to positives.
     NegativeState = "negative-state",
     /// `all` / `none of` / `negative for` statements about a group give N/N or 0/N.

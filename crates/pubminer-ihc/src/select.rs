@@ -104,3 +104,48 @@ fn case_reports_once(mut profiles: Vec<Profile>, keys: &mut KeyBuilder) -> Vec<P
     });
     profiles
 }
+
+/// The profiles the trained scorer picks: candidates scoring at least `threshold`, best
+/// first, each kept unless a better one already holds its place: the same anchor and marker
+/// (a figure is one marker's, read one way), the same marker and tumour type as written (one
+/// profile per pair), the same marker, numbers and a tumour named alike (one count stated
+/// twice), or, in a case report, the same marker.
+#[must_use]
+pub fn trained(analysis: &Analysis, scores: &[f32], threshold: f32) -> Vec<(usize, Profile)> {
+    let cands = &analysis.candidates.candidates;
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| scores[i] >= threshold).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let mut keys = KeyBuilder::new();
+    let mut taken: Vec<(usize, Profile, String, String)> = Vec::new();
+    let mut reading: HashMap<usize, bool> = HashMap::new();
+    for i in order {
+        let c = &cands[i];
+        let negative = matches!(
+            c.how,
+            crate::candidates::How::NegativeConverted | crate::candidates::How::NoneOfGroup
+        );
+        if reading.get(&c.anchor).is_some_and(|&n| n != negative) {
+            continue;
+        }
+        let p = analysis.profile(c);
+        let marker = marker_key(&p, &mut keys);
+        let tumour = keys.name_key(&p.tumour_type);
+        let clash = taken.iter().any(|(j, q, qm, qt)| {
+            let same_marker = *qm == marker;
+            (same_marker && cands[*j].anchor == c.anchor)
+                || (same_marker && *qt == tumour)
+                || (same_marker
+                    && q.positive == p.positive
+                    && q.total == p.total
+                    && crate::eval::tumour_matches(&mut keys, qt, &tumour))
+                || (same_marker && p.case_report && q.case_report)
+        });
+        if clash {
+            continue;
+        }
+        reading.insert(c.anchor, negative);
+        taken.push((i, p, marker, tumour));
+    }
+    taken.sort_by_key(|(i, ..)| *i);
+    taken.into_iter().map(|(i, p, ..)| (i, p)).collect()
+}

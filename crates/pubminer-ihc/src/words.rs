@@ -86,6 +86,13 @@ pub const IHC_CUES: [&str; 6] = [
     "immunolabel",
 ];
 
+/// Words without which a document is not read at all (most of PubMed never names any):
+/// the IHC method words, and staining, expression, positivity and antibodies (abstracts
+/// that report a panel's results without naming the method).
+pub const READ_CUES: [&str; 9] = [
+    "immuno", "ihc", "stain", "express", "positiv", "negativ", "antibod", "reactiv", "label",
+];
+
 /// Words that say a sentence is about staining (a superset of [`IHC_CUES`]).
 pub const STAINING_CUES: [&str; 8] = [
     "immunohisto",

@@ -260,8 +260,9 @@ impl LlmEngine {
             if !include {
                 return Ok(IhcRecord {
                     id: doc.id.clone(),
-                    label: "exclude".into(),
-                    reason: format!("LLM: {}", answer.trim()),
+                    label: pubminer_ihc::Label::Exclude,
+                    reason: pubminer_ihc::Reason::Other(format!("LLM: {}", answer.trim())),
+                    decided_by: Vec::new(),
                     profiles: Vec::new(),
                 });
             }
@@ -271,8 +272,9 @@ impl LlmEngine {
         if !include {
             return Ok(IhcRecord {
                 id: doc.id.clone(),
-                label: "exclude".into(),
-                reason: "LLM: exclude".into(),
+                label: pubminer_ihc::Label::Exclude,
+                reason: pubminer_ihc::Reason::Other("LLM: exclude".into()),
+                decided_by: Vec::new(),
                 profiles: Vec::new(),
             });
         }
@@ -295,15 +297,16 @@ impl LlmEngine {
         let counted = profiles.iter().filter(|p| p.total.is_some()).count();
         Ok(IhcRecord {
             id: doc.id.clone(),
-            label: "include".into(),
-            reason: format!(
+            label: pubminer_ihc::Label::Include,
+            decided_by: Vec::new(),
+            reason: pubminer_ihc::Reason::Other(format!(
                 "LLM include: {counted} count(s) of IHC positivity{}",
                 if unverified > 0 {
                     format!(", {unverified} not found in the abstract (not pooled)")
                 } else {
                     String::new()
                 }
-            ),
+            )),
             profiles,
         })
     }

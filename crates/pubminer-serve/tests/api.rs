@@ -42,8 +42,9 @@ fn record(id: &str, profiles: Vec<Profile>) -> (IhcRecord, DocInfo) {
     (
         IhcRecord {
             id: id.into(),
-            label: "include".into(),
-            reason: format!("{} count(s) of IHC positivity", profiles.len()),
+            label: pubminer_ihc::Label::Include,
+            reason: pubminer_ihc::Reason::Other(format!("{} count(s) of IHC positivity", profiles.len())),
+            decided_by: Vec::new(),
             profiles,
         },
         DocInfo {

@@ -365,6 +365,33 @@ enum IhcCommand {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Train the IHC model (candidate scorer and include/exclude classifier) on annotated
+    /// abstracts; deterministic, so the same gold and seed give the same bytes.
+    #[command(
+        after_help = "Example (the compiled-in model):\n  pubminer ihc train --gold ../shared/data/ihc/train.jsonl --gold ../shared/data/ihc/dev.jsonl -o crates/pubminer-ihc/data/ihc-model.json"
+    )]
+    Train {
+        /// Gold JSONL files (`eval ihc`'s format).
+        #[arg(long, value_name = "GOLD", required = true)]
+        gold: Vec<PathBuf>,
+        /// Where to write the model (JSON).
+        #[arg(short, long, value_name = "MODEL")]
+        output: PathBuf,
+        /// Seed of the inner folds.
+        #[arg(long, default_value_t = 13, value_name = "N")]
+        seed: u64,
+        /// Rules to switch off, comma-separated.
+        #[arg(long, value_name = "RULES")]
+        rules_off: Option<String>,
+        /// Features to switch off, comma-separated.
+        #[arg(long, value_name = "FEATURES")]
+        features_off: Option<String>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+    /// List the rules and features of the IHC engine (names for `--rules-off` and
+    /// `--features-off`), and the compiled-in model's weights.
+    Rules,
     /// Pooled positivity per marker and tumour type: positive/total over studies, the rate
     /// with a Wilson 95% interval, studies, case reports (counted apart) and PMIDs.
     #[command(
@@ -486,12 +513,23 @@ enum EvalCommand {
     /// tumour type matched leniently, counts exact), and the share of included abstracts
     /// whose profiles are all right with nothing missing or extra.
     #[command(
-        after_help = "Examples:\n  pubminer eval ihc --gold ../shared/data/ihc/dev.jsonl\n  pubminer ihc run ../shared/data/ihc/dev.jsonl -o pred.jsonl && pubminer eval ihc --gold ../shared/data/ihc/dev.jsonl --pred pred.jsonl"
+        after_help = "Examples:\n  pubminer eval ihc --gold ../shared/data/ihc/train.jsonl --gold ../shared/data/ihc/dev.jsonl --folds 5\n  pubminer eval ihc --gold ../shared/data/ihc/dev.jsonl --engine rules\n  pubminer ihc run ../shared/data/ihc/dev.jsonl -o pred.jsonl && pubminer eval ihc --gold ../shared/data/ihc/dev.jsonl --pred pred.jsonl"
     )]
     Ihc {
-        /// Gold JSONL (`{id, title, abstract, label, profiles}` per line).
-        #[arg(long, value_name = "GOLD")]
-        gold: PathBuf,
+        /// Gold JSONL (`{id, title, abstract, label, profiles}` per line); repeat for several
+        /// files.
+        #[arg(long, value_name = "GOLD", required = true)]
+        gold: Vec<PathBuf>,
+        /// Cross-validate: train on k-1 document folds of the gold, score the held-out fold,
+        /// for each fold; the rules alone are scored on the same folds.
+        #[arg(long, value_name = "K", conflicts_with = "pred")]
+        folds: Option<usize>,
+        /// Seed of the folds (and of the training's inner folds).
+        #[arg(long, default_value_t = 13, value_name = "N")]
+        seed: u64,
+        /// Features to switch off while cross-validating, comma-separated.
+        #[arg(long, value_name = "FEATURES", requires = "folds")]
+        features_off: Option<String>,
         /// `ihc run` JSONL output [default: run the pipeline on the gold abstracts].
         #[arg(long, value_name = "PRED")]
         pred: Option<PathBuf>,
@@ -620,11 +658,19 @@ enum LexiconCommand {
 /// Which IHC engine decides, and how to reach an LLM.
 #[derive(Args, Debug, Clone)]
 struct EngineArgs {
-    /// `default` (rules and dictionaries), `llm` (IHC-LLMiner's prompts through an
+    /// `default` (a model trained on annotated abstracts decides over the rules'
+    /// candidates), `rules` (the rules alone), `llm` (IHC-LLMiner's prompts through an
     /// OpenAI-compatible server or a native model), or `hybrid` (the LLM only where the
     /// default engine is unsure).
     #[arg(long, value_enum, default_value_t = EngineArg::Default)]
     engine: EngineArg,
+    /// An IHC model from `pubminer ihc train` instead of the compiled-in one.
+    #[arg(long, value_name = "MODEL")]
+    model: Option<PathBuf>,
+    /// Rules to switch off, comma-separated (`pubminer ihc rules` lists them); a trained
+    /// model runs with the rules it was trained with.
+    #[arg(long, value_name = "RULES")]
+    rules_off: Option<String>,
     /// One JSON-schema-constrained request per abstract instead of IHC-LLMiner's two prompts.
     #[arg(long)]
     llm_json: bool,
@@ -684,8 +730,13 @@ enum NerArg {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum EngineArg {
+    /// The trained model over the rules' candidates (`--model`, else the compiled-in one).
     Default,
+    /// The rules alone (their own picks and include/exclude rules), for comparison.
+    Rules,
+    /// An LLM alone.
     Llm,
+    /// The default engine, and the LLM where it is unsure.
     Hybrid,
 }
 
@@ -1215,6 +1266,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             command:
                 EvalCommand::Ihc {
                     gold,
+                    folds,
+                    seed,
+                    features_off,
                     pred,
                     verbose_misses,
                     json,
@@ -1225,6 +1279,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let args = commands::ihc::EvalArgs {
                 engine,
                 gold,
+                folds: *folds,
+                seed: *seed,
+                features_off: features_off.as_deref(),
                 pred: pred.as_deref(),
                 verbose_misses: *verbose_misses,
                 json: *json,

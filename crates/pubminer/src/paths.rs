@@ -121,3 +121,17 @@ pub fn open_lexicon(explicit: Option<&Path>, vocab: Option<&Path>, quiet: bool) 
     }
     Ok(lexicon)
 }
+
+/// Writes `bytes` to `path` through `path.partial` and a rename, so an interrupted write
+/// never leaves a truncated file under the final name.
+///
+/// # Errors
+/// An unwritable directory.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes).with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path)
+        .with_context(|| format!("cannot rename {} to {}", partial.display(), path.display()))
+}

@@ -3,12 +3,13 @@
 
 use pubminer_text::normalize::KeyBuilder;
 
-use super::cues::{clause, is_negative, nearest};
+use super::cues::{clause, is_negative, nearest, states_around};
 use super::{
     Anchor, AnchorKind, Candidate, Candidates, Carry, FigureCues, How, SentenceView, TumourFrom,
 };
 use crate::context::Context;
-use crate::counts::{Count, after_words, agrees, atoms, find_counts, number_list, numerator_from_percent};
+use super::readings::{Reading, TotalFrom, complement, count_readings, tumour_totals};
+use crate::counts::{Count, after_words, atoms, find_counts, number_list};
 use crate::mentions::Mentions;
 use crate::rules::{Rule, RuleSet};
 use crate::words::{NON_IHC, NOT_POSITIVITY, contains_word, find_word, is_generic, is_list_gap};
@@ -28,7 +29,22 @@ pub(super) fn sentence(
     carry: &mut Carry,
     out: &mut Candidates,
 ) -> Vec<usize> {
-    let a = atoms(view.text);
+    // Marker names are masked (same length) so their numbers are read as no counts.
+    let masked: String;
+    let scanned = if rules.on(Rule::MarkerNumbers) && !view.markers.is_empty() {
+        let mut bytes = view.text.as_bytes().to_vec();
+        for &m in &view.markers {
+            let mm = &mentions.markers[m];
+            for b in &mut bytes[mm.start - view.offset..mm.end - view.offset] {
+                *b = b'M';
+            }
+        }
+        masked = String::from_utf8(bytes).unwrap_or_else(|_| view.text.to_owned());
+        masked.as_str()
+    } else {
+        view.text
+    };
+    let a = atoms(scanned);
     let counts = find_counts(&a);
     out.counts_seen += counts.len();
     let mut used = Vec::new();
@@ -73,7 +89,9 @@ pub(super) fn sentence(
         && distinct.len() == values.len()
     {
         let at = a.get(list_end - 1).map_or(0, |x| x.range.end);
-        if let Some(t) = tumour_near(at, at, &view.tumours).and_then(main) {
+        let near = tumour_near(at, at, &view.tumours).and_then(main);
+        let t = near.or(context.main_tumour.map(|m| (m, TumourFrom::Main)));
+        if let Some(t) = t {
             list_taken = rules_read_counts;
             let near_markers = by_distance(
                 view.markers.iter().map(|&m| (m, m_of(m).start - off, m_of(m).end - off)),
@@ -85,7 +103,21 @@ pub(super) fn sentence(
                 at,
                 at,
             );
-            let total = shared_total.or_else(|| context.group_of(keys, &t_of(t.0).text));
+            let (total, total_from) = match shared_total {
+                Some(n) => (Some(n), TotalFrom::Count),
+                None => tumour_totals(
+                    t_of(t.0),
+                    t.1 != TumourFrom::Sentence || context.main_tumour == Some(t.0),
+                    Some(texts[t_of(t.0).passage]),
+                    context,
+                    rules,
+                    keys,
+                )
+                .first()
+                .map_or((None, TotalFrom::None), |&(n, f)| (Some(n), f)),
+            };
+            // The rules read a list only beside its tumour.
+            list_taken = list_taken && near.is_some();
             for (vi, v) in values.iter().enumerate() {
                 let anchor = out.anchors.len();
                 out.anchors.push(Anchor {
@@ -110,8 +142,9 @@ pub(super) fn sentence(
                         tumour: t.0,
                         tumour_from: t.1,
                         positive: Some(*v),
-                        total,
+                        total: total.filter(|n| n >= v),
                         how: How::ParallelList,
+                        total_from,
                         rule_pick: list_taken && mi == vi,
                     });
                 }
@@ -140,9 +173,12 @@ pub(super) fn sentence(
                 || !["positiv", "express", "stain", "immunoreactiv"].iter().any(|w| cl.contains(w))
         };
         let negative = is_negative(lower, c.range.start, c.range.end);
+        let (state_before, state_after) = states_around(lower, c.range.start, c.range.end);
         let cues = FigureCues {
             other_assay,
             negative,
+            state_before,
+            state_after,
             ..cues
         };
         // The rules' choice.
@@ -242,8 +278,8 @@ pub(super) fn sentence(
             .take(NEAREST)
         .map(|m| (m, false))
         .collect();
-        for m in rule_markers.iter().copied().chain(fallback) {
-            if !markers.iter().any(|(x, _)| *x == m) {
+        for m in rule_markers.iter().copied().chain(fallback).chain(context.main_marker) {
+            if !markers.iter().any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key()) {
                 markers.push((m, !view.markers.contains(&m)));
             }
         }
@@ -266,13 +302,31 @@ pub(super) fn sentence(
                 let picked_pair = !dropped
                     && rule_markers.contains(&m)
                     && rule_tumours.iter().any(|(rt, _)| *rt == t);
-                let readings = readings(c, &t_of(t).text, context, rules, keys);
-                let rule_reading = readings
-                    .iter()
-                    .position(|r| r.2 == How::NegativeConverted)
-                    .filter(|_| negative)
-                    .or_else(|| readings.iter().position(|r| r.2 != How::NegativeConverted));
-                for (ri, (x, y, how)) in readings.into_iter().enumerate() {
+                let tumour = t_of(t);
+                let totals = tumour_totals(
+                    tumour,
+                    from != TumourFrom::Sentence || context.main_tumour == Some(t),
+                    (tumour.passage == sentence.passage).then_some(texts[tumour.passage]),
+                    context,
+                    rules,
+                    keys,
+                );
+                let readings = count_readings(c, complement(&counts, ci), &totals, rules);
+                // The rules' reading: the count's own total or the group's, converted when
+                // the state is negative.
+                let theirs = |r: &Reading| matches!(r.total_from, TotalFrom::Count | TotalFrom::Group | TotalFrom::None);
+                let first = readings.iter().position(|r| theirs(r) && r.how != How::NegativeConverted);
+                let rule_reading = if negative {
+                    first.and_then(|f| {
+                        readings.iter().position(|r| {
+                            r.how == How::NegativeConverted && r.total == readings[f].total && r.total_from == readings[f].total_from
+                        })
+                    })
+                } else {
+                    first
+                };
+                for (ri, r) in readings.into_iter().enumerate() {
+                    let Reading { positive: x, total: y, how, total_from } = r;
                     let rule_pick = picked_pair && Some(ri) == rule_reading;
                     if rule_pick {
                         used.push(t);
@@ -287,6 +341,7 @@ pub(super) fn sentence(
                         positive: x,
                         total: y,
                         how,
+                        total_from,
                         rule_pick,
                     });
                 }
@@ -294,50 +349,6 @@ pub(super) fn sentence(
         }
     }
     used
-}
-
-/// The readings of a count for a tumour: `(positive, total, how)`, as written and converted
-/// from the negative state; a missing total from the tumour's group size (and a numerator
-/// from the percentage when exactly one integer fits).
-fn readings(
-    c: &Count,
-    tumour: &str,
-    context: &Context,
-    rules: &RuleSet,
-    keys: &mut KeyBuilder,
-) -> Vec<(Option<u32>, Option<u32>, How)> {
-    let (mut x, mut y, mut how) = (c.x, c.y, How::Count);
-    if y.is_none() {
-        y = if rules.on(Rule::GroupTotals) {
-            context.group_of(keys, tumour)
-        } else {
-            None
-        };
-        if let (Some(total), None, Some(pct)) = (y, x, c.percent) {
-            if rules.on(Rule::PercentOfGroup) {
-                x = numerator_from_percent(pct, total);
-                how = How::PercentOfGroup;
-            }
-        } else if let (Some(total), Some(xv), Some(pct)) = (y, x, c.percent)
-            && !agrees(xv, total, pct)
-        {
-            y = None;
-        }
-        if x.is_none() && y.is_none() {
-            return Vec::new();
-        }
-        if x.is_some() && y.is_some() && how == How::Count {
-            how = How::CountOfGroup;
-        }
-    }
-    let mut out = vec![(x, y, how)];
-    if rules.on(Rule::NegativeState)
-        && let (Some(xv), Some(yv)) = (x, y)
-    {
-        out.push((yv.checked_sub(xv), Some(yv), How::NegativeConverted));
-    }
-    out.retain(|(x, y, _)| !matches!((x, y), (Some(x), Some(y)) if x > y));
-    out
 }
 
 /// The cues of the `ci`-th count that say whether it is a positivity count.
@@ -391,8 +402,7 @@ fn figure_cues(
         not_positivity,
         part_of_previous,
         units_after: after_words(a, c, &["years", "months", "patients", "men", "women", "mm", "cm"]),
-        negative: false,
-        other_assay: false,
+        ..FigureCues::default()
     }
 }
 

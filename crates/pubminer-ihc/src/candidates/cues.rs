@@ -83,26 +83,7 @@ pub fn is_negative(lower: &str, start: usize, end: usize) -> bool {
         "showed",
         "expression",
     ];
-    // `loss of expression`, `lack of staining`: the positive word inside is the negative
-    // state's.
-    const NEGATIVE_PHRASES: [&str; 8] = [
-        "loss of expression",
-        "lack of expression",
-        "absence of expression",
-        "loss of staining",
-        "lack of staining",
-        "no expression",
-        "negative expression",
-        "loss of immunoreactivity",
-    ];
-    let mut masked = std::borrow::Cow::Borrowed(lower);
-    for phrase in NEGATIVE_PHRASES {
-        if masked.contains(phrase) {
-            // Same length, so offsets hold.
-            let negative = format!("negative{}", " ".repeat(phrase.len() - "negative".len()));
-            masked = std::borrow::Cow::Owned(masked.replace(phrase, &negative));
-        }
-    }
+    let masked = mask_negative_phrases(lower);
     let lower: &str = &masked;
     let distance = |cues: &[&str]| {
         cues.iter()
@@ -129,8 +110,9 @@ pub fn is_negative(lower: &str, start: usize, end: usize) -> bool {
 /// Where a lower-cased sentence says `no` staining was seen (`no immunoreactivity was
 /// detected`, `no expression`), not any `no` (`no consistent pattern`).
 pub fn no_staining(lower: &str) -> Option<usize> {
-    lower.match_indices(" no ").find_map(|(i, _)| {
-        let next = &lower[i + 4..];
+    let start = lower.starts_with("no ").then_some((0, 3));
+    start.into_iter().chain(lower.match_indices(" no ").map(|(i, _)| (i, i + 4))).find_map(|(i, after)| {
+        let next = &lower[after..];
         [
             "immunoreactiv",
             "stain",
@@ -162,3 +144,75 @@ pub fn negative_for(lower: &str) -> Option<usize> {
     .min()
 }
 
+
+/// The state words around a span, within its clause (a clause ends at `;`, a full stop,
+/// `but`, `whereas`, `while`, `although`, `however`; commas do not end it, so a list shares
+/// the word before it): the nearest word before the span and the nearest after it, each
+/// `Some(true)` when positive (`positive`, `expressed`, `stained`, `retained`...), `Some(false)`
+/// when negative (`negative`, `absent`, `loss of`, `no expression`...).
+#[must_use]
+pub fn states_around(lower: &str, start: usize, end: usize) -> (Option<bool>, Option<bool>) {
+    const BREAKS: [&str; 7] = [";", ". ", " but ", " whereas ", " while ", " although ", " however"];
+    const NEG: [&str; 12] = [
+        "negative", "absent", "absence", "loss of", "lack of", "lacked", "lacking", "no immunoreactivity",
+        "not detected", "not express", "nonreactive", "no staining",
+    ];
+    const POS: [&str; 12] = [
+        "positive", "expressed", "expressing", "immunoreactiv", "stained", "overexpress", "labeled",
+        "labelled", "retained", "intact", "reactive", "expression",
+    ];
+    let masked = mask_negative_phrases(lower);
+    let lower: &str = &masked;
+    let (start, end) = (start.min(lower.len()), end.min(lower.len()));
+    let left = BREAKS
+        .iter()
+        .filter_map(|b| lower.get(..start)?.rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let right = BREAKS
+        .iter()
+        .filter_map(|b| lower.get(end..)?.find(b).map(|i| end + i))
+        .min()
+        .unwrap_or(lower.len());
+    let before = lower.get(left..start).unwrap_or("");
+    let after = lower.get(end..right).unwrap_or("");
+    let last = |cues: &[&str]| cues.iter().filter_map(|c| before.rfind(c).map(|i| i + c.len())).max();
+    let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
+    let state_before = match (last(&NEG), last(&POS)) {
+        (Some(n), Some(p)) => Some(p > n),
+        (Some(_), None) => Some(false),
+        (None, Some(_)) => Some(true),
+        (None, None) => None,
+    };
+    let state_after = match (first(&NEG), first(&POS)) {
+        (Some(n), Some(p)) => Some(p < n),
+        (Some(_), None) => Some(false),
+        (None, Some(_)) => Some(true),
+        (None, None) => None,
+    };
+    (state_before, state_after)
+}
+
+/// `loss of expression`, `lack of staining`, `no expression`: the positive word inside is
+/// the negative state's, so the phrase reads `negative` (same length: offsets hold).
+fn mask_negative_phrases(lower: &str) -> std::borrow::Cow<'_, str> {
+    const NEGATIVE_PHRASES: [&str; 9] = [
+        "loss of expression",
+        "lack of expression",
+        "absence of expression",
+        "loss of staining",
+        "lack of staining",
+        "no expression",
+        "negative expression",
+        "loss of immunoreactivity",
+        "no evidence of staining",
+    ];
+    let mut masked = std::borrow::Cow::Borrowed(lower);
+    for phrase in NEGATIVE_PHRASES {
+        if masked.contains(phrase) {
+            let negative = format!("negative{}", " ".repeat(phrase.len() - "negative".len()));
+            masked = std::borrow::Cow::Owned(masked.replace(phrase, &negative));
+        }
+    }
+    masked
+}

@@ -7,7 +7,9 @@
 
 pub mod cues;
 mod counts;
+mod readings;
 pub(crate) use counts::by_distance;
+pub use readings::TotalFrom;
 mod statements;
 
 use pubminer_text::normalize::KeyBuilder;
@@ -45,6 +47,10 @@ pub struct FigureCues {
     pub negative: bool,
     /// In a sentence about another assay, its clause does not state a marker's staining.
     pub other_assay: bool,
+    /// The nearest state word before the figure in its clause: positive or negative.
+    pub state_before: Option<bool>,
+    /// The nearest state word after it.
+    pub state_after: Option<bool>,
 }
 
 /// Where candidate profiles come from.
@@ -149,6 +155,8 @@ pub struct Candidate {
     pub total: Option<u32>,
     /// How the numbers were read.
     pub how: How,
+    /// Where the total comes from.
+    pub total_from: TotalFrom,
     /// The rules-only engine takes this candidate.
     pub rule_pick: bool,
 }
@@ -216,6 +224,7 @@ pub fn generate(
         };
         let used = counts::sentence(&view, texts, mentions, context, rules, keys, &mut carry, &mut out);
         statements::sentence(&view, texts, mentions, context, rules, keys, &carry, &used, &mut out);
+        statements::marker_statements(&view, mentions, context, rules, keys, &mut out);
         statements::case_report(&view, mentions, context, rules, &mut out);
         if let Some(&m) = view.markers.iter().rev().find(|&&m| !mentions.markers[m].combined) {
             carry.last_marker = Some(m);

@@ -4,7 +4,8 @@
 use pubminer_text::normalize::KeyBuilder;
 
 use super::counts::distinct_markers;
-use super::cues::{is_negative, nearest, negative_for, no_staining};
+use super::cues::{is_negative, nearest, negative_for, no_staining, states_around};
+use super::readings::{TotalFrom, tumour_totals};
 use super::{by_distance, Anchor, AnchorKind, Candidate, Candidates, Carry, FigureCues, How, SentenceView, TumourFrom};
 use crate::context::Context;
 use crate::counts::number_before;
@@ -12,7 +13,10 @@ use crate::mentions::Mentions;
 use crate::rules::{Rule, RuleSet};
 use crate::words::{contains_word, is_generic, is_list_gap};
 
-const STATEMENT_STAINING: [&str; 6] = ["positiv", "negativ", "absent", "stain", "express", "immunoreactiv"];
+const STATEMENT_STAINING: [&str; 12] = [
+    "positiv", "negativ", "absent", "stain", "express", "immunoreactiv", "reactiv", "detect",
+    "label", "retained", "intact", "loss",
+];
 
 /// Statement anchors of a sentence: one per tumour mention, when the sentence says `all`,
 /// `none`, `absent`, `no staining` or `negative for`, or sizes the tumour (`the 19 X`).
@@ -82,7 +86,31 @@ pub(super) fn sentence(
         } else {
             (occ, TumourFrom::Sentence)
         };
-        let n = sized.or_else(|| context.group_of(keys, &t_of(t).text));
+        let mut totals = tumour_totals(
+            t_of(t),
+            from != TumourFrom::Sentence || context.main_tumour == Some(t),
+            Some(text),
+            context,
+            rules,
+            keys,
+        );
+        // A number before the tumour smaller than its group is a part of it (`the remaining
+        // 5 WDPM cases`): `n of group`.
+        let part = sized.and_then(|n| {
+            totals
+                .iter()
+                .find(|(g, f)| *f == TotalFrom::Group && *g > n)
+                .map(|&(g, _)| (n, g))
+        });
+        if let Some(n) = sized {
+            totals.retain(|(m, _)| *m != n);
+            totals.insert(0, (n, TotalFrom::Sentence));
+        }
+        // The rules' total: the number before the tumour, else its group.
+        let n = totals
+            .iter()
+            .find(|(_, f)| matches!(f, TotalFrom::Sentence | TotalFrom::Group))
+            .map(|(n, _)| *n);
         let negated_by_cue = contrast.map_or(none_cue.is_some(), |at| local > at);
         let negative = negated_by_cue || is_negative(lower, local, t_of(occ).end - off);
         let statement = (counts.is_empty() || none_at.is_some())
@@ -118,9 +146,14 @@ pub(super) fn sentence(
             count: None,
             index: 0,
             clause: (0, lower.len()),
-            cues: FigureCues {
-                negative,
-                ..FigureCues::default()
+            cues: {
+                let (state_before, state_after) = states_around(lower, local, t_of(occ).end - off);
+                FigureCues {
+                    negative,
+                    state_before,
+                    state_after,
+                    ..FigureCues::default()
+                }
             },
             rule_markers: rule_markers.clone(),
             rule_tumours: vec![t],
@@ -132,17 +165,18 @@ pub(super) fn sentence(
             near_tumours: vec![occ],
         });
         let mut markers: Vec<(usize, bool)> = single.iter().map(|&m| (m, false)).collect();
-        for m in rule_markers.iter().copied().chain(fallback) {
-            if !markers.iter().any(|(x, _)| *x == m) {
+        for m in rule_markers.iter().copied().chain(fallback).chain(context.main_marker) {
+            if !markers.iter().any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key()) {
                 markers.push((m, !view.markers.contains(&m)));
             }
         }
-        let readings: Vec<(Option<u32>, Option<u32>, How)> = match n {
-            Some(n) => vec![(Some(0), Some(n), How::NoneOfGroup), (Some(n), Some(n), How::AllOfGroup)],
-            None => vec![(Some(0), None, How::NoneOfGroup)],
-        };
+        let mut readings = statement_readings(&totals);
+        if let Some((n, g)) = part {
+            readings.push((Some(n), Some(g), How::CountOfGroup, TotalFrom::Group));
+            readings.push((Some(g - n), Some(g), How::NegativeConverted, TotalFrom::Group));
+        }
         for (m, carried) in markers {
-            for &(x, y, how) in &readings {
+            for &(x, y, how, total_from) in &readings {
                 out.candidates.push(Candidate {
                     anchor,
                     marker: m,
@@ -152,7 +186,114 @@ pub(super) fn sentence(
                     positive: x,
                     total: y,
                     how,
-                    rule_pick: statement && rule_markers.contains(&m) && Some(how) == rule_how,
+                    total_from,
+                    rule_pick: statement
+                        && rule_markers.contains(&m)
+                        && Some(how) == rule_how
+                        && y == n
+                        && matches!(total_from, TotalFrom::Sentence | TotalFrom::Group | TotalFrom::None),
+                });
+            }
+        }
+    }
+}
+
+/// Statement readings for each total: none of it, all of it; `none` without a total.
+fn statement_readings(totals: &[(u32, TotalFrom)]) -> Vec<(Option<u32>, Option<u32>, How, TotalFrom)> {
+    let mut out = Vec::new();
+    for &(n, from) in totals {
+        out.push((Some(0), Some(n), How::NoneOfGroup, from));
+        out.push((Some(n), Some(n), How::AllOfGroup, from));
+    }
+    if totals.is_empty() {
+        out.push((Some(0), None, How::NoneOfGroup, TotalFrom::None));
+    }
+    out
+}
+
+/// Marker statements: a sentence that states markers positive or negative of `all cases`,
+/// `the tumour cells` or `they`, naming no tumour type, states them of the main tumour
+/// (`Immunohistochemically, all cases were diffusely positive for NUT, p63 and Myc`). Each
+/// marker is an anchor; its totals are a number of the sentence before a case noun (`All 5
+/// cases`), the main tumour's group, the series.
+pub(super) fn marker_statements(
+    view: &SentenceView<'_>,
+    mentions: &Mentions,
+    context: &Context,
+    rules: &RuleSet,
+    keys: &mut KeyBuilder,
+    out: &mut Candidates,
+) {
+    let s = &context.sentences[view.index];
+    let lower = view.lower;
+    let t_of = |i: usize| &mentions.tumours[i];
+    if !rules.on(Rule::MarkerStatements)
+        || view.markers.is_empty()
+        || s.other_assay
+        || !STATEMENT_STAINING.iter().any(|w| lower.contains(w))
+        || view.tumours.iter().any(|&t| !is_generic(&t_of(t).text))
+        || out.anchors.iter().any(|a| a.sentence == view.index && a.kind == AnchorKind::Count)
+    {
+        return;
+    }
+    let Some(main) = context.main_tumour else { return };
+    let off = view.offset;
+    let mut totals: Vec<(u32, TotalFrom)> = Vec::new();
+    if let Some(n) = crate::counts::series_size(view.text) {
+        totals.push((n, TotalFrom::Sentence));
+    }
+    for t in tumour_totals(t_of(main), true, None, context, rules, keys) {
+        if !totals.iter().any(|(m, _)| *m == t.0) {
+            totals.push(t);
+        }
+    }
+    let readings = statement_readings(&totals);
+    let mut tumours = vec![(main, TumourFrom::Main)];
+    if let Some(t) = context.title_tumour.filter(|&t| t != main) {
+        tumours.push((t, TumourFrom::Title));
+    }
+    for m in distinct_markers(mentions, &view.markers) {
+        let mm = &mentions.markers[m];
+        if mm.combined {
+            continue;
+        }
+        let negative = is_negative(lower, mm.start - off, mm.end - off);
+        let anchor = out.anchors.len();
+        out.anchors.push(Anchor {
+            kind: AnchorKind::Statement,
+            sentence: view.index,
+            start: mm.start - off,
+            end: mm.end - off,
+            count: None,
+            index: 0,
+            clause: (0, lower.len()),
+            cues: {
+                let (state_before, state_after) = states_around(lower, mm.start - off, mm.end - off);
+                FigureCues {
+                    negative,
+                    state_before,
+                    state_after,
+                    ..FigureCues::default()
+                }
+            },
+            rule_markers: vec![m],
+            rule_tumours: vec![main],
+            near_markers: vec![m],
+            near_tumours: Vec::new(),
+        });
+        for &(t, from) in &tumours {
+            for &(x, y, how, total_from) in &readings {
+                out.candidates.push(Candidate {
+                    anchor,
+                    marker: m,
+                    marker_carried: false,
+                    tumour: t,
+                    tumour_from: from,
+                    positive: x,
+                    total: y,
+                    how,
+                    total_from,
+                    rule_pick: false,
                 });
             }
         }
@@ -186,7 +327,7 @@ pub(super) fn case_report(
     out: &mut Candidates,
 ) {
     let s = &context.sentences[view.index];
-    if !rules.on(Rule::CaseReports) || !context.case_report || !s.staining || s.other_assay || view.markers.is_empty() {
+    if !rules.on(Rule::CaseReports) || !context.case_like || !s.staining || s.other_assay || view.markers.is_empty() {
         return;
     }
     if out.anchors.iter().any(|a| a.sentence == view.index && a.kind == AnchorKind::Count) {
@@ -218,14 +359,22 @@ pub(super) fn case_report(
         .or(context.diagnosis.map(|t| (t, TumourFrom::Diagnosis)))
         .or(context.main_tumour.map(|t| (t, TumourFrom::Main)));
     let mut tumours: Vec<(usize, TumourFrom)> = rule_tumour.into_iter().collect();
+    // The patient's tumour can be named anywhere: every distinct tumour of the document.
+    let others = (0..mentions.tumours.len())
+        .filter(|&t| !is_generic(&t_of(t).text))
+        .map(|t| (t, TumourFrom::Main));
     for t in context
         .diagnosis
         .map(|t| (t, TumourFrom::Diagnosis))
         .into_iter()
         .chain(context.main_tumour.map(|t| (t, TumourFrom::Main)))
         .chain(context.title_tumour.map(|t| (t, TumourFrom::Title)))
+        .chain(others)
     {
-        if !tumours.iter().any(|(x, _)| *x == t.0) {
+        if tumours.len() >= 8 {
+            break;
+        }
+        if !tumours.iter().any(|(x, _)| t_of(*x).text == t_of(t.0).text) {
             tumours.push(t);
         }
     }
@@ -244,9 +393,14 @@ pub(super) fn case_report(
             count: None,
             index: 0,
             clause: (0, lower.len()),
-            cues: FigureCues {
-                negative,
-                ..FigureCues::default()
+            cues: {
+                let (state_before, state_after) = states_around(lower, mm.start - off, mm.end - off);
+                FigureCues {
+                    negative,
+                    state_before,
+                    state_after,
+                    ..FigureCues::default()
+                }
             },
             rule_markers: vec![m],
             rule_tumours: rule_tumour.map(|t| t.0).into_iter().collect(),
@@ -268,7 +422,9 @@ pub(super) fn case_report(
                     positive: Some(x),
                     total: Some(patients),
                     how: How::CaseReport,
-                    rule_pick: !background
+                    total_from: TotalFrom::Patients,
+                    rule_pick: context.case_report
+                        && !background
                         && !mm.combined
                         && Some((t, from)) == rule_tumour
                         && (x == 0) == negative,

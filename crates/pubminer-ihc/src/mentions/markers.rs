@@ -2,10 +2,15 @@
 //! overlap them; double stains (`CK5/P63`) marked; stray gene aliases dropped.
 
 use pubminer_core::Document;
+use pubminer_lexicon::{EntityType, Lexicon, SynonymKind};
+use pubminer_text::normalize::KeyBuilder;
+use pubminer_text::sentence::split_sentences;
+use pubminer_text::token::{TokenKind, tokenize};
 
 use super::{MarkerMention, MarkerSource};
 use crate::extract::Extractor;
 use crate::rules::{Rule, RuleSet};
+use crate::words::STAINING_CUES;
 
 /// Words that are gene aliases but, in a sentence, are words (`and 1` read as `AND-1`).
 const FUNCTION_WORDS: [&str; 12] = [
@@ -63,6 +68,12 @@ pub(super) fn find(
         });
     }
     markers.sort_by_key(|m| (m.passage, m.start));
+    if rules.on(Rule::ShapeMarkers) {
+        for (p, text) in texts.iter().enumerate() {
+            shaped(extractor, p, text, &mut markers);
+        }
+        markers.sort_by_key(|m| (m.passage, m.start));
+    }
     if rules.on(Rule::DoubleStain) {
         mark_double_stains(&mut markers, texts);
     }
@@ -97,4 +108,163 @@ fn mark_double_stains(markers: &mut [MarkerMention], texts: &[&str]) {
             markers[i].combined = true;
         }
     }
+}
+
+/// Words that name no marker, though a vocabulary may list them as a gene's name or they
+/// are written in capitals: generic protein words, quantifiers, the headings of structured
+/// abstracts.
+const GENERIC_WORDS: [&str; 30] = [
+    "protein", "proteins", "antigen", "antigens", "receptor", "receptors", "gene", "genes",
+    "factor", "marker", "markers", "antibody", "antibodies", "all", "none", "both", "results",
+    "methods", "background", "conclusion", "conclusions", "objective", "objectives", "purpose",
+    "aim", "aims", "design", "introduction", "materials", "findings",
+];
+
+/// Words glued by `-`, `.` or `/` without spaces (`Ber-EP4`, `B72.3`, `CA19-9`): byte ranges.
+fn chunks(text: &str) -> Vec<(usize, usize)> {
+    let tokens = tokenize(text);
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].kind != TokenKind::Word {
+            i += 1;
+            continue;
+        }
+        let start = tokens[i].range.start() as usize;
+        let mut end = tokens[i].range.end() as usize;
+        let mut j = i + 1;
+        while j + 1 < tokens.len()
+            && !tokens[j].space_before
+            && !tokens[j + 1].space_before
+            && tokens[j + 1].kind == TokenKind::Word
+            && matches!(&text[tokens[j].range.start() as usize..tokens[j].range.end() as usize], "-" | "." | "/")
+        {
+            end = tokens[j + 1].range.end() as usize;
+            j += 2;
+        }
+        // A word glued to the next without punctuation (`HNF4α`) stays one chunk.
+        while j < tokens.len() && !tokens[j].space_before && tokens[j].kind == TokenKind::Word {
+            end = tokens[j].range.end() as usize;
+            j += 1;
+        }
+        out.push((start, end));
+        i = j;
+    }
+    out
+}
+
+/// A word shaped like a marker name: letters with capitals and digits (`SSTR2A`, `HBME-1`),
+/// two capitals or more (`MG-A`), or a Greek letter (`HNF4α`), 3 to 20 bytes; not a stage or
+/// grade (`pT2`, `G3`, `IIIA`).
+fn marker_shaped(s: &str) -> bool {
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = s.chars().filter(|c| c.is_uppercase()).count();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let greek = s.chars().any(|c| matches!(c, '\u{391}'..='\u{3A9}' | '\u{3B1}'..='\u{3C9}'));
+    let roman = s.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'A' | 'B' | 'C'));
+    let stage = {
+        let t = s.trim_start_matches(['p', 'c', 'y']);
+        t.len() <= 3 && t.starts_with(['T', 'N', 'M', 'G']) && t[1..].chars().all(|c| c.is_ascii_digit() || "abcx".contains(c))
+    };
+    (3..=20).contains(&s.len())
+        && letters >= 1
+        && (upper >= 2 || (upper >= 1 && digits >= 1) || greek)
+        && !roman
+        && !stage
+}
+
+/// Markers the curated list and the tagger did not give: names of the lexicon's genes and
+/// protein families matched case-insensitively (`Myb`, `maspin`, `uroplakin III`), and
+/// marker-shaped words no vocabulary lists, in sentences about staining.
+fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<MarkerMention>) {
+    let lexicon = extractor.lexicon();
+    let mut keys = KeyBuilder::new();
+    let chunks = chunks(text);
+    let taken = |markers: &[MarkerMention], s: usize, e: usize| {
+        markers.iter().any(|m| m.passage == passage && m.start < e && s < m.end)
+    };
+    let mut found: Vec<MarkerMention> = Vec::new();
+    for sentence in split_sentences(text) {
+        let (ss, se) = (sentence.start() as usize, sentence.end() as usize);
+        let lower = text[ss..se].to_ascii_lowercase();
+        if !STAINING_CUES.iter().chain(["reactiv", "label", "detect", "antibod"].iter()).any(|c| lower.contains(c)) {
+            continue;
+        }
+        let here: Vec<(usize, usize)> = chunks.iter().copied().filter(|&(s, e)| s >= ss && e <= se).collect();
+        let mut i = 0;
+        while i < here.len() {
+            let mut hit: Option<(usize, MarkerMention)> = None;
+            for len in (1..=4.min(here.len() - i)).rev() {
+                let (s, e) = (here[i].0, here[i + len - 1].1);
+                let span = &text[s..e];
+                // One space between words, no bracket or stop inside.
+                if span.contains(['(', ')', ';', ',', ':']) || span.contains("  ") || taken(markers, s, e) || taken(&found, s, e) {
+                    continue;
+                }
+                if let Some(m) = lexicon_marker(lexicon, &mut keys, span) {
+                    hit = Some((len, MarkerMention { passage, start: s, end: e, text: span.to_owned(), ..m }));
+                    break;
+                }
+                if len == 1 && marker_shaped(span) && !GENERIC_WORDS.contains(&span.to_lowercase().as_str()) {
+                    hit = Some((1, MarkerMention {
+                        passage,
+                        start: s,
+                        end: e,
+                        text: span.to_owned(),
+                        id: None,
+                        symbol: None,
+                        source: MarkerSource::Shape,
+                        combined: false,
+                    }));
+                }
+            }
+            match hit {
+                Some((len, m)) => {
+                    found.push(m);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    markers.extend(found);
+}
+
+/// The lexicon's gene or protein family a name spells, case aside: an HGNC gene first, then
+/// any other gene concept. Short lower-case words need a name, not a symbol (`set`, `can`).
+fn lexicon_marker(lexicon: &Lexicon, keys: &mut KeyBuilder, span: &str) -> Option<MarkerMention> {
+    if span.split_whitespace().all(|w| GENERIC_WORDS.contains(&w.to_lowercase().as_str())) {
+        return None;
+    }
+    let has_signal = span.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_ascii());
+    if span.len() < 3 || (!has_signal && span.len() < 5) {
+        return None;
+    }
+    let key = keys.name_key(span);
+    let mut best: Option<(u8, String, Option<String>)> = None;
+    for posting in lexicon.lookup_key(&key) {
+        let Some(entry) = lexicon.entry(posting.entry) else { continue };
+        if entry.entity_type() != EntityType::Gene {
+            continue;
+        }
+        let symbolic = matches!(posting.kind, SynonymKind::Symbol | SynonymKind::AliasSymbol | SynonymKind::PreviousSymbol | SynonymKind::Abbreviation);
+        if symbolic && !has_signal {
+            continue;
+        }
+        let hgnc = entry.id().starts_with("HGNC:");
+        let rank = u8::from(hgnc) * 2 + u8::from(!symbolic);
+        if best.as_ref().is_none_or(|b| rank > b.0) {
+            best = Some((rank, entry.id().to_owned(), hgnc.then(|| entry.name().to_owned())));
+        }
+    }
+    best.map(|(_, id, symbol)| MarkerMention {
+        passage: 0,
+        start: 0,
+        end: 0,
+        text: String::new(),
+        id: Some(id),
+        symbol,
+        source: MarkerSource::Lexicon,
+        combined: false,
+    })
 }

@@ -83,14 +83,29 @@ pub struct TumourMention {
     pub start: usize,
     /// End byte.
     pub end: usize,
-    /// As written, or the long form of an abbreviation.
+    /// The tumour's name: as written, or with an abbreviation written out (`papillary renal
+    /// cell carcinoma` for `papillary RCC`); groups and pairs are keyed on it.
     pub text: String,
+    /// As written, where that differs from `text` (`papillary RCC`).
+    pub written: Option<String>,
     /// Concept (OncoTree code when merged), if linked.
     pub id: Option<String>,
     /// Site as written and its UBERON id.
     pub site: Option<(String, Option<String>)>,
     /// Where it comes from.
     pub source: TumourSource,
+}
+
+impl TumourMention {
+    /// The name a profile shows: as written, with the written-out form in brackets when
+    /// the text abbreviates it (`papillary RCC (papillary renal cell carcinoma)`).
+    #[must_use]
+    pub fn display(&self) -> String {
+        match &self.written {
+            Some(w) => format!("{w} ({})", self.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 /// The mentions of one document, each list sorted by position.
@@ -109,6 +124,9 @@ pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentio
     let texts: Vec<&str> = tagged.passages.iter().map(|p| p.text()).collect();
     let abbreviations = tumours::Abbreviations::of(tagged, &texts);
     let mut markers = markers::find(extractor, tagged, &texts, rules);
+    if rules.on(crate::rules::Rule::AbbreviatedMarkers) {
+        abbreviations.abbreviated_markers(&texts, &mut markers);
+    }
     let mut tumours = Vec::new();
     if rules.on(crate::rules::Rule::GeneAliasDefinedAsTumour) {
         tumours::gene_aliases_defined_as_tumours(&mut markers, &mut tumours, &abbreviations);

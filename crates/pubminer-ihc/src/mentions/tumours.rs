@@ -45,6 +45,42 @@ impl Abbreviations {
     fn is_short_form(&self, text: &str) -> bool {
         self.pairs.iter().any(|(s, _)| s == text)
     }
+
+    /// Short forms of markers (`carbonic anhydrase IX (CA IX)`): every use of the short form
+    /// that is no marker yet becomes the long form's marker.
+    pub(super) fn abbreviated_markers(&self, texts: &[&str], markers: &mut Vec<MarkerMention>) {
+        let mut added = Vec::new();
+        for ((short, _), (_, long_span)) in self.pairs.iter().zip(&self.spans) {
+            let lp = long_span.passage as usize;
+            let (ls, le) = (long_span.range.start() as usize, long_span.range.end() as usize);
+            // The long form is (nearly all) one marker mention.
+            let Some(marker) = markers.iter().find(|m| {
+                m.passage == lp && m.start <= ls + 1 && m.end + 1 >= le && m.end > ls && m.start < le
+            }) else {
+                continue;
+            };
+            if short.split(|c: char| !c.is_alphanumeric()).any(is_tumour_head) {
+                continue;
+            }
+            for (p, text) in texts.iter().enumerate() {
+                for (s, e) in word_occurrences(text, short) {
+                    let e = s + short.len().min(e - s);
+                    if markers.iter().chain(&added).any(|m: &MarkerMention| m.passage == p && m.start < e && s < m.end) {
+                        continue;
+                    }
+                    added.push(MarkerMention {
+                        passage: p,
+                        start: s,
+                        end: e,
+                        text: text[s..e].to_owned(),
+                        ..marker.clone()
+                    });
+                }
+            }
+        }
+        markers.extend(added);
+        markers.sort_by_key(|m| (m.passage, m.start));
+    }
 }
 
 /// A gene alias that the document defines as a tumour (`SCC` = small cell carcinoma, also as
@@ -69,6 +105,7 @@ pub(super) fn gene_aliases_defined_as_tumours(
                     start: m.start,
                     end: m.end,
                     text: long.to_owned(),
+                    written: Some(m.text.clone()),
                     id: None,
                     site: None,
                     source: TumourSource::Abbreviation,
@@ -128,15 +165,23 @@ pub(super) fn vocabulary(
                 a.entity_type == "Anatomy" && a.passage == m.passage && m.range.contains_range(a.range)
             })
             .map(|a| (a.text.clone(), a.links.first().map(|l| l.id.clone())));
+        let long = m
+            .long_form
+            .clone()
+            .or_else(|| abbreviations.long_form_of(&m.text).map(str::to_owned));
+        let (s, text, written) = match long {
+            Some(long) => {
+                let (ms, modifiers) = modifiers_before(texts[p], s);
+                (ms, format!("{modifiers}{long}"), Some(texts[p][ms..e].to_owned()))
+            }
+            None => (s, m.text.clone(), None),
+        };
         found.push(TumourMention {
             passage: p,
             start: s,
             end: e,
-            text: m
-                .long_form
-                .clone()
-                .or_else(|| abbreviations.long_form_of(&m.text).map(str::to_owned))
-                .unwrap_or_else(|| m.text.clone()),
+            text,
+            written,
             id: extractor.tumour_concept(&link.id),
             site,
             source: TumourSource::Vocabulary,
@@ -152,6 +197,8 @@ pub(super) fn vocabulary(
             && prev.passage == t.passage
             && prev.end < t.start
             && texts[t.passage].get(prev.end..t.start) == Some(" ")
+            && prev.written.is_none()
+            && t.written.is_none()
             && prev.text == texts[t.passage][prev.start..prev.end]
         {
             prev.end = t.end;
@@ -215,6 +262,7 @@ pub(super) fn abbreviated(
                     start: ls,
                     end: le,
                     text: long.clone(),
+                    written: None,
                     id: id.clone(),
                     site,
                     source: TumourSource::Abbreviation,
@@ -235,11 +283,15 @@ pub(super) fn abbreviated(
                         .iter()
                         .any(|m| m.passage == p && m.start < e && s < m.end);
                 if !taken {
+                    let (ms, modifiers) = modifiers_before(text, s);
+                    let ms = if tumours.iter().any(|t| t.passage == p && t.start < s && ms < t.end) { s } else { ms };
+                    let modifiers = if ms == s { "" } else { modifiers };
                     tumours.push(TumourMention {
                         passage: p,
-                        start: s,
+                        start: ms,
                         end: e,
-                        text: name.clone(),
+                        text: format!("{modifiers}{name}"),
+                        written: Some(text[ms..e].to_owned()),
                         id: id.clone(),
                         site: None,
                         source: TumourSource::Abbreviation,
@@ -248,4 +300,39 @@ pub(super) fn abbreviated(
             }
         }
     }
+}
+
+/// Up to two lower-case modifier words right before byte `start` (`papillary` in `papillary
+/// RCC`, `collecting duct` in `collecting duct RCC`): where they start, and the words with a
+/// trailing space (empty when there are none). Function words, quantifiers and result words
+/// are no modifiers.
+fn modifiers_before(text: &str, start: usize) -> (usize, &str) {
+    const NOT_MODIFIERS: [&str; 40] = [
+        "the", "a", "an", "of", "in", "and", "or", "with", "for", "to", "from", "by", "as", "at",
+        "on", "all", "these", "those", "this", "that", "other", "some", "most", "many", "both",
+        "each", "were", "was", "is", "are", "had", "has", "have", "positive", "negative",
+        "than", "not", "no", "any", "patients",
+    ];
+    let mut begin = start;
+    for _ in 0..2 {
+        let before = &text[..begin];
+        let trimmed = before.trim_end_matches(' ');
+        if trimmed.len() + 1 != before.len() {
+            break;
+        }
+        let word_start = trimmed
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_lowercase() || *c == '-'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let word = &trimmed[word_start..];
+        if word.len() < 3
+            || NOT_MODIFIERS.contains(&word)
+            || trimmed[..word_start].ends_with(|c: char| c.is_alphanumeric())
+        {
+            break;
+        }
+        begin = word_start;
+    }
+    (begin, &text[begin..start])
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use pubminer_formats::ReadOptions;
 use pubminer_ihc::kb::{DocInfo, Kb, LandscapeRow};
-use pubminer_ihc::{IhcFormat, IhcPipeline, IhcRecord, Outcome};
+use pubminer_ihc::{Engine, IhcFormat, IhcModel, IhcPipeline, IhcRecord, Outcome};
 
 use crate::pipeline::{self, RunOptions, RunSummary};
 
@@ -153,12 +153,12 @@ pub fn run(
             }
             match skipped {
                 Some(why) => *report.skipped.entry(why.as_str()).or_default() += 1,
-                None if record.label == "include" => report.included += 1,
+                None if record.label.is_include() => report.included += 1,
                 None => {
                     report.excluded += 1;
                     *report
                         .reasons
-                        .entry(reason_class(&record.reason))
+                        .entry(reason_class(&record.reason.to_string()))
                         .or_default() += 1;
                 }
             }
@@ -390,19 +390,87 @@ pub fn predict(
     Ok((records, summary))
 }
 
-/// Builds the pipeline over the lexicon that `lexicon` names (or the default one).
+/// Builds the pipeline over the lexicon that `lexicon` names (or the default one), with the
+/// default engine `engine` asks for: the trained model (`--model`, else the compiled-in
+/// one) or the rules alone.
 ///
 /// # Errors
-/// When the lexicon cannot be opened or built.
+/// When the lexicon cannot be opened or built, or the model read.
 pub fn pipeline_for(
     lexicon: &crate::LexiconArgs,
+    engine: &EngineChoice<'_>,
     english_only: bool,
     quiet: bool,
 ) -> Result<IhcPipeline> {
     let lex =
         crate::paths::open_lexicon(lexicon.lexicon.as_deref(), lexicon.vocab.as_deref(), quiet)?;
-    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex));
-    Ok(IhcPipeline::new(extractor, english_only))
+    let asked = pubminer_ihc::RuleSet::parse_off(engine.rules_off.unwrap_or(""))
+        .map_err(anyhow::Error::msg)?;
+    let default = if engine.rules_only {
+        Engine::Rules
+    } else {
+        Engine::Trained(Box::new(read_model(engine.model)?))
+    };
+    let rules = match &default {
+        Engine::Trained(model) => {
+            let trained = model.rule_set().map_err(anyhow::Error::msg)?;
+            if engine.rules_off.is_some() && asked != trained {
+                anyhow::bail!(
+                    "the model was trained with the rules off: [{}]; --rules-off asks for [{}] (train a model with them: `pubminer ihc train --rules-off ...`, or use --engine rules)",
+                    names(&trained.disabled()),
+                    names(&asked.disabled())
+                );
+            }
+            trained
+        }
+        Engine::Rules => asked,
+    };
+    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex)).with_rules(rules);
+    Ok(IhcPipeline::new(extractor, default, english_only))
+}
+
+/// The default engine a command runs: the trained model (a file, else the compiled-in one)
+/// or the rules alone, and the rules switched off.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EngineChoice<'a> {
+    /// The rules alone.
+    pub rules_only: bool,
+    /// A model file.
+    pub model: Option<&'a Path>,
+    /// Rules off (comma-separated names).
+    pub rules_off: Option<&'a str>,
+}
+
+impl<'a> EngineChoice<'a> {
+    /// What `--engine`, `--model` and `--rules-off` ask for.
+    #[must_use]
+    pub fn of(args: &'a crate::EngineArgs) -> Self {
+        Self {
+            rules_only: args.engine == crate::EngineArg::Rules,
+            model: args.model.as_deref(),
+            rules_off: args.rules_off.as_deref(),
+        }
+    }
+}
+
+fn names(rules: &[pubminer_ihc::Rule]) -> String {
+    rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The model at `path`, else the compiled-in one.
+///
+/// # Errors
+/// An unreadable file, or a model that does not fit this build.
+pub fn read_model(path: Option<&Path>) -> Result<IhcModel> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the IHC model {}", p.display()))?;
+            IhcModel::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        }
+        None => IhcModel::builtin().map_err(|e| anyhow::anyhow!("the compiled-in IHC model: {e}")),
+    }
 }
 
 /// Adds the LLM engine that `engine` asks for.
@@ -415,7 +483,7 @@ fn with_engine(
     quiet: bool,
 ) -> Result<(IhcPipeline, Option<Arc<pubminer_llm::engine::Usage>>)> {
     let mode = match engine.engine {
-        crate::EngineArg::Default => return Ok((ihc, None)),
+        crate::EngineArg::Default | crate::EngineArg::Rules => return Ok((ihc, None)),
         crate::EngineArg::Llm => pubminer_ihc::Mode::Alt,
         crate::EngineArg::Hybrid => pubminer_ihc::Mode::Hybrid,
     };
@@ -616,7 +684,7 @@ fn demo(args: &DemoArgs<'_>, quiet: bool, options: &RunOptions) -> Result<std::p
             eprintln!("input {}", f.display());
         }
     }
-    let ihc = pipeline_for(args.lexicon, true, quiet)?;
+    let ihc = pipeline_for(args.lexicon, &EngineChoice::default(), true, quiet)?;
     let kb = args.kb.map_or_else(
         || crate::paths::data_dir().join("demo.sqlite"),
         Path::to_owned,
@@ -672,6 +740,25 @@ pub fn dispatch(
     options: &RunOptions,
 ) -> Result<std::process::ExitCode> {
     match command {
+        crate::IhcCommand::Train {
+            gold,
+            output,
+            seed,
+            rules_off,
+            features_off,
+            lexicon,
+        } => train(
+            &TrainArgs {
+                gold,
+                output,
+                seed: *seed,
+                rules_off: rules_off.as_deref(),
+                features_off: features_off.as_deref(),
+                lexicon,
+            },
+            quiet,
+        ),
+        crate::IhcCommand::Rules => rules(),
         crate::IhcCommand::Run {
             inputs,
             kb,
@@ -689,7 +776,7 @@ pub fn dispatch(
             if let Some(query) = &pubmed.query {
                 files.extend(fetch_query(pubmed, query, quiet)?);
             }
-            let ihc = pipeline_for(lexicon, !all_languages, quiet)?;
+            let ihc = pipeline_for(lexicon, &EngineChoice::of(engine), !all_languages, quiet)?;
             let (ihc, usage) = with_engine(ihc, engine, quiet)?;
             let kb = kb_path(kb.as_deref())?;
             let format = match format {
@@ -797,8 +884,14 @@ pub fn dispatch(
 pub struct EvalArgs<'a> {
     /// The engine.
     pub engine: &'a crate::EngineArgs,
-    /// Gold JSONL.
-    pub gold: &'a Path,
+    /// Gold JSONL files.
+    pub gold: &'a [PathBuf],
+    /// Cross-validation folds.
+    pub folds: Option<usize>,
+    /// Seed of the folds.
+    pub seed: u64,
+    /// Features off (cross-validation).
+    pub features_off: Option<&'a str>,
     /// `ihc run` output; the pipeline runs on the gold abstracts when absent.
     pub pred: Option<&'a Path>,
     /// List every miss.
@@ -807,6 +900,24 @@ pub struct EvalArgs<'a> {
     pub json: bool,
     /// The lexicon.
     pub lexicon: &'a crate::LexiconArgs,
+}
+
+/// The records of several gold files (ids unique across them).
+///
+/// # Errors
+/// An unreadable file, a bad line, or an id in two files.
+pub fn read_golds(paths: &[PathBuf]) -> Result<Vec<pubminer_ihc::eval::GoldRecord>> {
+    let mut all = Vec::new();
+    let mut seen = HashSet::new();
+    for p in paths {
+        for g in read_gold(p)? {
+            if !seen.insert(g.id.clone()) {
+                anyhow::bail!("{}: record {} is also in an earlier gold file", p.display(), g.id);
+            }
+            all.push(g);
+        }
+    }
+    Ok(all)
 }
 
 /// `pubminer eval ihc`.
@@ -819,17 +930,23 @@ pub fn eval(
     quiet: bool,
     options: &RunOptions,
 ) -> Result<std::process::ExitCode> {
-    let gold = read_gold(args.gold)?;
+    let gold = read_golds(args.gold)?;
+    if let Some(k) = args.folds {
+        return cross_validate(args, &gold, k, quiet);
+    }
     let records = match args.pred {
         Some(p) => read_records(p)?,
         None => {
-            let (ihc, usage) =
-                with_engine(pipeline_for(args.lexicon, true, quiet)?, args.engine, quiet)?;
+            let (ihc, usage) = with_engine(
+                pipeline_for(args.lexicon, &EngineChoice::of(args.engine), true, quiet)?,
+                args.engine,
+                quiet,
+            )?;
             let read = ReadOptions {
                 format: Some(pubminer_formats::Format::Jsonl),
                 ..ReadOptions::default()
             };
-            let (records, summary) = predict(&[args.gold.to_owned()], &ihc, &read, options)?;
+            let (records, summary) = predict(args.gold, &ihc, &read, options)?;
             if let Some(usage) = usage.filter(|_| !quiet) {
                 eprintln!("{}", usage.describe());
             }
@@ -848,5 +965,155 @@ pub fn eval(
     } else {
         print!("{}", report.render(args.verbose_misses));
     }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `eval ihc --folds K`: k-fold cross-validation of the trained engine against the rules.
+fn cross_validate(
+    args: &EvalArgs<'_>,
+    gold: &[pubminer_ihc::eval::GoldRecord],
+    k: usize,
+    quiet: bool,
+) -> Result<std::process::ExitCode> {
+    if k < 2 {
+        anyhow::bail!("--folds needs at least 2 folds");
+    }
+    if args.engine.engine != crate::EngineArg::Default || args.engine.model.is_some() {
+        anyhow::bail!("--folds trains a model per fold: leave out --engine and --model");
+    }
+    let rules = pubminer_ihc::RuleSet::parse_off(args.engine.rules_off.as_deref().unwrap_or(""))
+        .map_err(anyhow::Error::msg)?;
+    let features = pubminer_ihc::features::FeatureSet::parse_off(args.features_off.unwrap_or(""))
+        .map_err(anyhow::Error::msg)?;
+    let lex = crate::paths::open_lexicon(
+        args.lexicon.lexicon.as_deref(),
+        args.lexicon.vocab.as_deref(),
+        quiet,
+    )?;
+    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex)).with_rules(rules);
+    let settings = pubminer_ihc::train::TrainSettings {
+        seed: args.seed,
+        features,
+        ..pubminer_ihc::train::TrainSettings::default()
+    };
+    let started = Instant::now();
+    let examples = pubminer_ihc::train::examples(&extractor, gold, &settings.features);
+    let report = pubminer_ihc::train::cross_validate(&extractor, &examples, k, &settings)
+        .map_err(anyhow::Error::msg)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+        if args.verbose_misses {
+            println!("\ngold profiles no candidate reaches:");
+            for (class, m) in &report.unreached {
+                println!("  [{}] {m}", class.as_str());
+            }
+            println!("\ndifferences (trained engine, held-out):");
+            for m in &report.trained.misses {
+                println!("  {m}");
+            }
+        }
+    }
+    if !quiet {
+        eprintln!("cross-validated in {:.1}s", started.elapsed().as_secs_f64());
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// What `ihc train` was asked to do.
+pub struct TrainArgs<'a> {
+    /// Gold JSONL files.
+    pub gold: &'a [PathBuf],
+    /// Model file.
+    pub output: &'a Path,
+    /// Seed.
+    pub seed: u64,
+    /// Rules off.
+    pub rules_off: Option<&'a str>,
+    /// Features off.
+    pub features_off: Option<&'a str>,
+    /// The lexicon.
+    pub lexicon: &'a crate::LexiconArgs,
+}
+
+/// `pubminer ihc train`.
+///
+/// # Errors
+/// Unreadable gold, bad rule or feature names, data a model cannot be trained on, or an
+/// unwritable output.
+pub fn train(args: &TrainArgs<'_>, quiet: bool) -> Result<std::process::ExitCode> {
+    use sha2::Digest as _;
+    let gold = read_golds(args.gold)?;
+    let rules = pubminer_ihc::RuleSet::parse_off(args.rules_off.unwrap_or(""))
+        .map_err(anyhow::Error::msg)?;
+    let features = pubminer_ihc::features::FeatureSet::parse_off(args.features_off.unwrap_or(""))
+        .map_err(anyhow::Error::msg)?;
+    let lex = crate::paths::open_lexicon(
+        args.lexicon.lexicon.as_deref(),
+        args.lexicon.vocab.as_deref(),
+        quiet,
+    )?;
+    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex)).with_rules(rules);
+    let settings = pubminer_ihc::train::TrainSettings {
+        seed: args.seed,
+        features,
+        ..pubminer_ihc::train::TrainSettings::default()
+    };
+    let mut files = Vec::new();
+    for p in args.gold {
+        let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        let records = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count();
+        let name = p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+        files.push(format!("{name} sha256:{:x} records:{records}", sha2::Sha256::digest(&bytes)));
+    }
+    let started = Instant::now();
+    let examples = pubminer_ihc::train::examples(&extractor, &gold, &settings.features);
+    let refs: Vec<&pubminer_ihc::train::Example> = examples.iter().collect();
+    let model = pubminer_ihc::train::train(&extractor, &refs, &settings, files)
+        .map_err(anyhow::Error::msg)?;
+    crate::paths::write_atomically(args.output, model.to_json().as_bytes())?;
+    if !quiet {
+        let t = &model.training;
+        eprintln!(
+            "trained on {} documents ({} include, {} gold profiles): {} candidates, {} match a gold profile, {} gold profiles no candidate reaches; threshold {:.2}; {:.1}s",
+            t.documents,
+            t.included,
+            t.profiles,
+            t.candidates,
+            t.positives,
+            t.unreachable,
+            model.threshold,
+            started.elapsed().as_secs_f64()
+        );
+        eprintln!("model written to {}", args.output.display());
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `pubminer ihc rules`: the rules, the features and the compiled-in model's weights.
+///
+/// # Errors
+/// A compiled-in model that does not fit this build.
+pub fn rules() -> Result<std::process::ExitCode> {
+    println!("rules (--rules-off NAME,...):");
+    for r in pubminer_ihc::Rule::ALL {
+        println!("  {:<30} {}", r.name(), r.describe());
+    }
+    let model = IhcModel::builtin().map_err(anyhow::Error::msg)?;
+    println!("\ncandidate features (--features-off NAME,...), with the compiled-in scorer's weights:");
+    for (f, w) in pubminer_ihc::features::Feature::ALL.iter().zip(&model.scorer.weights) {
+        println!("  {:<26} {w:>+7.3}  {}", f.name(), f.describe());
+    }
+    println!("\ndocument features, with the classifier's weights:");
+    for (f, w) in pubminer_ihc::classify::DocFeature::ALL.iter().zip(&model.classifier.weights) {
+        println!("  {:<26} {w:>+7.3}  {}", f.name(), f.describe());
+    }
+    println!(
+        "\nthresholds: profile {:.2}, include {:.2}; trained on {}",
+        model.threshold,
+        model.include_threshold,
+        model.training.gold.join(", ")
+    );
     Ok(std::process::ExitCode::SUCCESS)
 }
