@@ -13,23 +13,41 @@ fn main() {
     let mut gold = Vec::new();
     for path in args[1..].iter().filter(|a| a.ends_with(".jsonl")) {
         for line in std::fs::read_to_string(path).expect("gold").lines() {
-            gold.push(serde_json::from_str::<pubminer_ihc::eval::GoldRecord>(line).expect("record"));
+            gold.push(
+                serde_json::from_str::<pubminer_ihc::eval::GoldRecord>(line).expect("record"),
+            );
         }
     }
     let examples = pubminer_ihc::train::examples(&extractor, &gold, &Default::default());
     if class.as_deref() == Some("dump") {
         use std::io::Write as _;
-        let mut out = std::io::BufWriter::new(std::fs::File::create("/tmp/ihc_rows.csv").expect("dump"));
-        let names: Vec<&str> = pubminer_ihc::features::Feature::ALL.iter().map(|f| f.name()).collect();
-        writeln!(out, "doc,include,anchor,label,gold,ngold,marker,tumour,{}", names.join(",")).unwrap();
+        let mut out =
+            std::io::BufWriter::new(std::fs::File::create("/tmp/ihc_rows.csv").expect("dump"));
+        let names: Vec<&str> = pubminer_ihc::features::Feature::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        writeln!(
+            out,
+            "doc,include,anchor,label,gold,ngold,marker,tumour,{}",
+            names.join(",")
+        )
+        .unwrap();
         let markers = pubminer_ihc::markers::MarkerLexicon::builtin();
         let mut keys = pubminer_text::normalize::KeyBuilder::new();
         for (d, e) in examples.iter().enumerate() {
-            let gold = if e.gold.include() { e.gold.profiles.as_slice() } else { &[] };
+            let gold = if e.gold.include() {
+                e.gold.profiles.as_slice()
+            } else {
+                &[]
+            };
             for (i, row) in e.rows.chunks_exact(names.len()).enumerate() {
                 let c = &e.analysis.candidates.candidates[i];
                 let p = e.analysis.profile(c);
-                let g = gold.iter().position(|gp| pubminer_ihc::eval::profile_matches(&markers, &mut keys, gp, &p)).map_or(-1, |g| g as i64);
+                let g = gold
+                    .iter()
+                    .position(|gp| pubminer_ihc::eval::profile_matches(&markers, &mut keys, gp, &p))
+                    .map_or(-1, |g| g as i64);
                 let vals: Vec<String> = row.iter().map(|v| format!("{v}")).collect();
                 writeln!(
                     out,
@@ -38,7 +56,9 @@ fn main() {
                     c.anchor,
                     u8::from(e.labels[i]),
                     gold.len(),
-                    e.analysis.mentions.markers[c.marker].key().replace(',', ";"),
+                    e.analysis.mentions.markers[c.marker]
+                        .key()
+                        .replace(',', ";"),
                     e.analysis.tumour_group(c.tumour),
                     vals.join(",")
                 )
@@ -66,11 +86,19 @@ fn main() {
             let a = &e.analysis;
             println!(
                 "   markers: {:?}",
-                a.mentions.markers.iter().map(|m| m.text.as_str()).collect::<Vec<_>>()
+                a.mentions
+                    .markers
+                    .iter()
+                    .map(|m| m.text.as_str())
+                    .collect::<Vec<_>>()
             );
             println!(
                 "   tumours: {:?}",
-                a.mentions.tumours.iter().map(|t| t.text.as_str()).collect::<std::collections::BTreeSet<_>>()
+                a.mentions
+                    .tumours
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
             );
             let nums: std::collections::BTreeSet<String> = a
                 .candidates
@@ -78,7 +106,10 @@ fn main() {
                 .iter()
                 .map(|c| format!("{:?}/{:?}", c.positive, c.total))
                 .collect();
-            println!("   numbers: {}", nums.into_iter().collect::<Vec<_>>().join(" "));
+            println!(
+                "   numbers: {}",
+                nums.into_iter().collect::<Vec<_>>().join(" ")
+            );
         }
     }
 }
@@ -87,10 +118,18 @@ fn main() {
 /// missed, with the best candidates of the anchor that could have given it.
 pub fn reachable(extractor: &pubminer_ihc::Extractor, examples: &[pubminer_ihc::train::Example]) {
     use pubminer_ihc::train;
-    let ids: Vec<(&str, bool)> = examples.iter().map(|e| (e.gold.id.as_str(), e.gold.include())).collect();
+    let ids: Vec<(&str, bool)> = examples
+        .iter()
+        .map(|e| (e.gold.id.as_str(), e.gold.include()))
+        .collect();
     let folds = train::folds(&ids, 5, 13);
     let settings = train::TrainSettings::default();
-    let train_set: Vec<&train::Example> = examples.iter().zip(&folds).filter(|(_, f)| **f != 0).map(|(e, _)| e).collect();
+    let train_set: Vec<&train::Example> = examples
+        .iter()
+        .zip(&folds)
+        .filter(|(_, f)| **f != 0)
+        .map(|(e, _)| e)
+        .collect();
     let model = train::train(extractor, &train_set, &settings, Vec::new()).expect("train");
     let markers = pubminer_ihc::markers::MarkerLexicon::builtin();
     let mut keys = pubminer_text::normalize::KeyBuilder::new();
@@ -102,30 +141,98 @@ pub fn reachable(extractor: &pubminer_ihc::Extractor, examples: &[pubminer_ihc::
         let scores = model.scores(a);
         let selected = pubminer_ihc::select::trained(a, &scores, model.threshold);
         let chosen: Vec<usize> = selected.iter().map(|(i, _)| *i).collect();
-        let profiles: Vec<_> = a.candidates.candidates.iter().map(|c| a.profile(c)).collect();
+        if std::env::var_os("FALSE_POSITIVES").is_some() {
+            for &i in &chosen {
+                let p = a.profile(&a.candidates.candidates[i]);
+                if e.gold
+                    .profiles
+                    .iter()
+                    .any(|gp| pubminer_ihc::eval::profile_matches(&markers, &mut keys, gp, &p))
+                {
+                    continue;
+                }
+                let c = &a.candidates.candidates[i];
+                println!(
+                    "-- {} FP {:.2} {} | {} | {:?}/{:?} {:?} {:?}",
+                    e.gold.id,
+                    scores[i],
+                    p.marker,
+                    p.tumour_type,
+                    p.positive,
+                    p.total,
+                    c.how,
+                    c.total_from
+                );
+                println!("   evidence: {}", p.evidence);
+                let gold: Vec<String> = e
+                    .gold
+                    .profiles
+                    .iter()
+                    .map(|g| {
+                        format!(
+                            "{} | {} | {:?}/{:?}",
+                            g.marker, g.tumour_type, g.positive, g.total
+                        )
+                    })
+                    .collect();
+                println!("   gold: {}", gold.join(" ;; "));
+            }
+            continue;
+        }
+        let profiles: Vec<_> = a
+            .candidates
+            .candidates
+            .iter()
+            .map(|c| a.profile(c))
+            .collect();
         for gp in &e.gold.profiles {
             let hits: Vec<usize> = (0..profiles.len())
-                .filter(|&i| pubminer_ihc::eval::profile_matches(&markers, &mut keys, gp, &profiles[i]))
+                .filter(|&i| {
+                    pubminer_ihc::eval::profile_matches(&markers, &mut keys, gp, &profiles[i])
+                })
                 .collect();
             if hits.is_empty() || hits.iter().any(|i| chosen.contains(i)) {
                 continue;
             }
-            let best = *hits.iter().max_by(|&&x, &&y| scores[x].total_cmp(&scores[y])).unwrap();
+            let best = *hits
+                .iter()
+                .max_by(|&&x, &&y| scores[x].total_cmp(&scores[y]))
+                .unwrap();
             let anchor = a.candidates.candidates[best].anchor;
             println!(
                 "== {}: {} / {} {:?}/{:?}  (best matching candidate {:.2}, threshold {:.2})",
-                e.gold.id, gp.marker, gp.tumour_type, gp.positive, gp.total, scores[best], model.threshold
+                e.gold.id,
+                gp.marker,
+                gp.tumour_type,
+                gp.positive,
+                gp.total,
+                scores[best],
+                model.threshold
             );
             println!("   evidence: {}", profiles[best].evidence);
-            let mut same: Vec<usize> = (0..profiles.len()).filter(|&i| a.candidates.candidates[i].anchor == anchor).collect();
+            let mut same: Vec<usize> = (0..profiles.len())
+                .filter(|&i| a.candidates.candidates[i].anchor == anchor)
+                .collect();
             same.sort_by(|&x, &y| scores[y].total_cmp(&scores[x]));
             for i in same.into_iter().take(5) {
                 let p = &profiles[i];
                 let c = &a.candidates.candidates[i];
                 println!(
                     "   {} {:.2} {} | {} | {:?}/{:?} {:?} {:?}{}",
-                    if chosen.contains(&i) { "*" } else if hits.contains(&i) { "G" } else { " " },
-                    scores[i], p.marker, p.tumour_type, p.positive, p.total, c.how, c.total_from,
+                    if chosen.contains(&i) {
+                        "*"
+                    } else if hits.contains(&i) {
+                        "G"
+                    } else {
+                        " "
+                    },
+                    scores[i],
+                    p.marker,
+                    p.tumour_type,
+                    p.positive,
+                    p.total,
+                    c.how,
+                    c.total_from,
                     if c.rule_pick { " rule" } else { "" }
                 );
             }

@@ -98,20 +98,35 @@ impl Context {
         let lower = texts.join(" ").to_ascii_lowercase();
         let patients = reported_patients(&lower);
         let case_report = doc.meta.has_publication_type("D002363")
-            || ["case report", "we report a case", "we present a case", "we describe a case"]
-                .iter()
-                .any(|c| lower.contains(c))
+            || [
+                "case report",
+                "we report a case",
+                "we present a case",
+                "we describe a case",
+            ]
+            .iter()
+            .any(|c| lower.contains(c))
             || patients.is_some()
             || (lower.contains("year-old") && !lower.contains("patients"));
         let case_like = case_report
-            || ["year-old", "year old", "a case of", "this case", "our case", "the patient", "a patient"]
-                .iter()
-                .any(|c| lower.contains(c));
+            || [
+                "year-old",
+                "year old",
+                "a case of",
+                "this case",
+                "our case",
+                "the patient",
+                "a patient",
+            ]
+            .iter()
+            .any(|c| lower.contains(c));
         let tumours = &mentions.tumours;
         let mut groups: Vec<Group> = Vec::new();
         for t in tumours {
             let text = texts[t.passage];
-            if let Some(n) = number_before(text, t.start).or_else(|| number_after_comma(text, t.end)) {
+            if let Some(n) =
+                number_before(text, t.start).or_else(|| number_after_comma(text, t.end))
+            {
                 let key = keys.name_key(&t.text);
                 if !groups.iter().any(|g| g.key == key) {
                     groups.push(Group { key, size: n });
@@ -132,7 +147,10 @@ impl Context {
             })
             .max_by_key(|(_, t)| t.end - t.start)
             .map(|(i, _)| i);
-        let title = doc.passages.iter().position(|p| p.kind == pubminer_core::PassageKind::Title);
+        let title = doc
+            .passages
+            .iter()
+            .position(|p| p.kind == pubminer_core::PassageKind::Title);
         let title_tumour = tumours
             .iter()
             .enumerate()
@@ -217,7 +235,8 @@ fn main_tumour(mentions: &Mentions, keys: &mut KeyBuilder) -> Option<usize> {
 
 /// The most mentioned marker concept (a title's mention counts thrice; ties: the first).
 fn main_marker(mentions: &Mentions, title: Option<usize>) -> Option<usize> {
-    let mut counts: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
+    let mut counts: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
     for (i, m) in mentions.markers.iter().enumerate() {
         if m.source == crate::mentions::MarkerSource::Shape {
             continue;

@@ -66,8 +66,10 @@ impl GoldRecord {
     pub fn document(&self) -> pubminer_core::Document {
         use pubminer_core::{Document, Passage, PassageKind};
         let mut doc = Document::new(self.id.clone());
-        doc.passages.push(Passage::new(PassageKind::Title, self.title.clone()));
-        doc.passages.push(Passage::new(PassageKind::Abstract, self.r#abstract.clone()));
+        doc.passages
+            .push(Passage::new(PassageKind::Title, self.title.clone()));
+        doc.passages
+            .push(Passage::new(PassageKind::Abstract, self.r#abstract.clone()));
         doc
     }
 
@@ -104,25 +106,6 @@ pub struct Extras {
     pub counts_wrong: u64,
     /// The same profile as another, already matched.
     pub duplicate: u64,
-}
-
-impl Losses {
-    pub(crate) fn add(&mut self, o: &Self) {
-        self.classified_away += o.classified_away;
-        self.marker_missed += o.marker_missed;
-        self.tumour_missed += o.tumour_missed;
-        self.counts_wrong += o.counts_wrong;
-    }
-}
-
-impl Extras {
-    pub(crate) fn add(&mut self, o: &Self) {
-        self.in_excluded += o.in_excluded;
-        self.marker_not_in_gold += o.marker_not_in_gold;
-        self.tumour_not_in_gold += o.tumour_not_in_gold;
-        self.counts_wrong += o.counts_wrong;
-        self.duplicate += o.duplicate;
-    }
 }
 
 /// The scores.
@@ -221,7 +204,8 @@ pub fn match_profiles(
     let mut used = vec![false; pred.len()];
     gold.iter()
         .map(|gp| {
-            let hit = (0..pred.len()).find(|&j| !used[j] && profile_matches(markers, keys, gp, &pred[j]));
+            let hit =
+                (0..pred.len()).find(|&j| !used[j] && profile_matches(markers, keys, gp, &pred[j]));
             if let Some(j) = hit {
                 used[j] = true;
             }
@@ -336,7 +320,10 @@ pub fn evaluate(gold: &[GoldRecord], pred: &[IhcRecord]) -> IhcReport {
                 .any(|gp| tumour_matches(&mut keys, &gp.tumour_type, &pp.tumour_type))
             {
                 extras.tumour_not_in_gold += 1;
-            } else if same_marker.iter().any(|gp| profile_matches(&markers, &mut keys, gp, pp)) {
+            } else if same_marker
+                .iter()
+                .any(|gp| profile_matches(&markers, &mut keys, gp, pp))
+            {
                 extras.duplicate += 1;
             } else {
                 extras.counts_wrong += 1;
@@ -378,7 +365,10 @@ pub fn evaluate(gold: &[GoldRecord], pred: &[IhcRecord]) -> IhcReport {
     r.fully_correct = ratio(fully, gold_included);
     r.fully_correct_documents = (fully, gold_included);
     r.tumour_ids = (
-        all_predicted.iter().filter(|p| p.tumour_id.is_some()).count() as u64,
+        all_predicted
+            .iter()
+            .filter(|p| p.tumour_id.is_some())
+            .count() as u64,
         all_predicted.len() as u64,
     );
     r.split_rows = split_rows(&all_predicted, &mut keys);
@@ -397,7 +387,10 @@ pub fn split_rows(profiles: &[&Profile], keys: &mut KeyBuilder) -> u64 {
             .map(|w| {
                 w.strip_suffix("es")
                     .filter(|s| s.ends_with("omas") || s.ends_with("ss"))
-                    .or_else(|| w.strip_suffix('s').filter(|s| s.len() > 3 && !s.ends_with('s')))
+                    .or_else(|| {
+                        w.strip_suffix('s')
+                            .filter(|s| s.len() > 3 && !s.ends_with('s'))
+                    })
                     .unwrap_or(w)
                     .to_owned()
             })
@@ -411,7 +404,10 @@ pub fn split_rows(profiles: &[&Profile], keys: &mut KeyBuilder) -> u64 {
             .clone()
             .or_else(|| p.marker_id.clone())
             .unwrap_or_else(|| p.marker.to_lowercase());
-        let row = p.tumour_id.clone().unwrap_or_else(|| p.tumour_type.to_lowercase());
+        let row = p
+            .tumour_id
+            .clone()
+            .unwrap_or_else(|| p.tumour_type.to_lowercase());
         by_name
             .entry((marker, singular(keys.name_key(&p.tumour_type))))
             .or_default()

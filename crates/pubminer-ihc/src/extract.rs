@@ -12,11 +12,13 @@ use pubminer_lexicon::{EntityType, Lexicon, Tags};
 use pubminer_ner::{DictionaryTagger, OverlapPolicy, TaggerConfig};
 use pubminer_text::normalize::KeyBuilder;
 
-use crate::candidates::{self, Candidate, Candidates};
+use crate::candidates;
 use crate::context::Context;
 use crate::markers::{Marker, MarkerLexicon};
-use crate::mentions::{self, Mentions};
+use crate::mentions;
 use crate::record::Profile;
+
+pub use crate::analysis::Analysis;
 use crate::rules::RuleSet;
 use crate::words::{IHC_CUES, READ_CUES, is_list_gap};
 
@@ -38,79 +40,6 @@ pub struct Found {
     pub counts_seen: usize,
 }
 
-/// One document read for the IHC task: its mentions, context and candidate profiles.
-#[derive(Clone, Debug, Default)]
-pub struct Analysis {
-    /// Passage texts.
-    pub texts: Vec<String>,
-    /// The title passage.
-    pub title_passage: Option<usize>,
-    /// The text names immunohistochemistry.
-    pub ihc_context: bool,
-    /// Phase 1.
-    pub mentions: Mentions,
-    /// Phase 2.
-    pub context: Context,
-    /// Phase 3.
-    pub candidates: Candidates,
-    /// Each tumour's group size.
-    pub group_sizes: Vec<Option<u32>>,
-    /// Each tumour's name, as an index (tumours written alike share it).
-    tumour_groups: Vec<usize>,
-    /// Marker concepts named in the title.
-    pub title_markers: Vec<String>,
-    /// Markers listed with other markers (`ER, PR and HER2`).
-    pub listed_markers: Vec<usize>,
-    /// Mentions per marker concept.
-    marker_counts: HashMap<String, usize>,
-    /// Each sentence's markers, one per concept.
-    sentence_markers: Vec<Vec<usize>>,
-}
-
-impl Analysis {
-    /// The name group of a tumour (tumours written alike share it).
-    #[must_use]
-    pub fn tumour_group(&self, tumour: usize) -> usize {
-        self.tumour_groups[tumour]
-    }
-
-    /// The markers of a sentence, one per concept, in order.
-    #[must_use]
-    pub fn distinct_in_sentence(&self, sentence: usize) -> &[usize] {
-        &self.sentence_markers[sentence]
-    }
-
-    /// Mentions of a marker concept.
-    #[must_use]
-    pub fn marker_mentions(&self, key: &str) -> usize {
-        self.marker_counts.get(key).copied().unwrap_or(0)
-    }
-
-    /// The profile a candidate stands for.
-    #[must_use]
-    pub fn profile(&self, c: &Candidate) -> Profile {
-        let m = &self.mentions.markers[c.marker];
-        let t = &self.mentions.tumours[c.tumour];
-        let anchor = &self.candidates.anchors[c.anchor];
-        let s = &self.context.sentences[anchor.sentence];
-        Profile {
-            marker: m.text.clone(),
-            marker_id: m.id.clone().filter(|id| !id.starts_with("HGNC-SYMBOL:")),
-            marker_symbol: m.symbol.clone(),
-            tumour_type: t.display(),
-            tumour_id: t.id.clone(),
-            site: t.site.as_ref().map(|s| s.0.clone()),
-            site_id: t.site.as_ref().and_then(|s| s.1.clone()),
-            positive: c.positive,
-            total: c.total,
-            evidence: self.texts[s.passage][s.start..s.end].to_owned(),
-            evidence_span: Some((s.passage as u32, s.start as u32, s.end as u32)),
-            case_report: c.how == candidates::How::CaseReport,
-            rule: c.how.as_str().to_owned(),
-        }
-    }
-}
-
 /// Reads documents for the IHC task.
 pub struct Extractor {
     lexicon: Arc<Lexicon>,
@@ -123,7 +52,9 @@ pub struct Extractor {
 
 impl std::fmt::Debug for Extractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Extractor").field("rules", &self.rules).finish_non_exhaustive()
+        f.debug_struct("Extractor")
+            .field("rules", &self.rules)
+            .finish_non_exhaustive()
     }
 }
 
@@ -133,7 +64,11 @@ impl Extractor {
     #[must_use]
     pub fn new(lexicon: Arc<Lexicon>) -> Self {
         let config = TaggerConfig {
-            types: Some(vec![EntityType::Gene, EntityType::Disease, EntityType::Anatomy]),
+            types: Some(vec![
+                EntityType::Gene,
+                EntityType::Disease,
+                EntityType::Anatomy,
+            ]),
             overlap: OverlapPolicy::LongestPerType,
             ..TaggerConfig::default()
         };
@@ -175,10 +110,16 @@ impl Extractor {
     #[must_use]
     pub fn analyse(&self, doc: &Document) -> Analysis {
         let texts: Vec<String> = doc.passages.iter().map(|p| p.text().to_owned()).collect();
-        let title_passage = doc.passages.iter().position(|p| p.kind == PassageKind::Title);
+        let title_passage = doc
+            .passages
+            .iter()
+            .position(|p| p.kind == PassageKind::Title);
         // Most of PubMed never speaks of staining: those documents are not tagged.
         let lower: Vec<String> = texts.iter().map(|t| t.to_ascii_lowercase()).collect();
-        if !lower.iter().any(|l| READ_CUES.iter().any(|c| l.contains(c))) {
+        if !lower
+            .iter()
+            .any(|l| READ_CUES.iter().any(|c| l.contains(c)))
+        {
             return Analysis {
                 texts,
                 title_passage,
@@ -242,7 +183,10 @@ impl Extractor {
                     .collect();
                 let mut out: Vec<usize> = Vec::new();
                 for i in inside {
-                    if !out.iter().any(|&o| mentions.markers[o].key() == mentions.markers[i].key()) {
+                    if !out
+                        .iter()
+                        .any(|&o| mentions.markers[o].key() == mentions.markers[i].key())
+                    {
                         out.push(i);
                     }
                 }
@@ -280,7 +224,9 @@ impl Extractor {
     /// lacks it), or its IHC concept.
     pub(crate) fn marker_concept(&self, m: &Marker) -> Option<String> {
         match m.symbol() {
-            Some(sym) => self.hgnc_id(sym).or_else(|| Some(format!("HGNC-SYMBOL:{sym}"))),
+            Some(sym) => self
+                .hgnc_id(sym)
+                .or_else(|| Some(format!("HGNC-SYMBOL:{sym}"))),
             None => Some(m.target.clone()),
         }
     }
@@ -376,20 +322,43 @@ impl Extractor {
 /// Prints what was read, sentence by sentence, to stderr.
 fn trace(doc: &Document, a: &Analysis) {
     for (i, s) in a.context.sentences.iter().enumerate() {
-        eprintln!("[ihc] {}: {:?}", doc.id, &a.texts[s.passage][s.start..s.end]);
+        eprintln!(
+            "[ihc] {}: {:?}",
+            doc.id,
+            &a.texts[s.passage][s.start..s.end]
+        );
         let inside = |p: usize, st: usize, e: usize| p == s.passage && st >= s.start && e <= s.end;
         eprintln!(
             "[ihc]   markers {:?}",
-            a.mentions.markers.iter().filter(|m| inside(m.passage, m.start, m.end)).map(|m| (&m.text, &m.id)).collect::<Vec<_>>()
+            a.mentions
+                .markers
+                .iter()
+                .filter(|m| inside(m.passage, m.start, m.end))
+                .map(|m| (&m.text, &m.id))
+                .collect::<Vec<_>>()
         );
         eprintln!(
             "[ihc]   tumours {:?}",
-            a.mentions.tumours.iter().filter(|t| inside(t.passage, t.start, t.end)).map(|t| (&t.text, &t.id)).collect::<Vec<_>>()
+            a.mentions
+                .tumours
+                .iter()
+                .filter(|t| inside(t.passage, t.start, t.end))
+                .map(|t| (&t.text, &t.id))
+                .collect::<Vec<_>>()
         );
-        for c in a.candidates.candidates.iter().filter(|c| a.candidates.anchors[c.anchor].sentence == i && c.rule_pick) {
+        for c in a
+            .candidates
+            .candidates
+            .iter()
+            .filter(|c| a.candidates.anchors[c.anchor].sentence == i && c.rule_pick)
+        {
             eprintln!(
                 "[ihc]   rules pick {} | {} | {:?}/{:?} ({})",
-                a.mentions.markers[c.marker].text, a.mentions.tumours[c.tumour].text, c.positive, c.total, c.how.as_str()
+                a.mentions.markers[c.marker].text,
+                a.mentions.tumours[c.tumour].text,
+                c.positive,
+                c.total,
+                c.how.as_str()
             );
         }
     }

@@ -22,6 +22,7 @@
 #[macro_use]
 mod named;
 
+pub mod analysis;
 pub mod candidates;
 pub mod classify;
 pub mod context;
@@ -44,8 +45,8 @@ pub mod words;
 
 pub use classify::Decision;
 pub use extract::{Analysis, Extractor, Found};
-pub use output::IhcFormat;
 pub use model::IhcModel;
+pub use output::IhcFormat;
 pub use pipeline::{AltEngine, Engine, IhcPipeline, Mode, Outcome, Skip};
 pub use record::{IhcRecord, Label, Profile, Reason};
 pub use rules::{Rule, RuleSet};

@@ -93,7 +93,8 @@ impl IhcModel {
     /// # Errors
     /// Not a model, another format, or other features.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let model: Self = serde_json::from_str(text).map_err(|e| format!("not an IHC model: {e}"))?;
+        let model: Self =
+            serde_json::from_str(text).map_err(|e| format!("not an IHC model: {e}"))?;
         model.check()?;
         Ok(model)
     }
@@ -110,7 +111,9 @@ impl IhcModel {
             ));
         }
         let names: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
-        self.scorer.check_features(&names).map_err(|e| format!("scorer: {e}; retrain it with `pubminer ihc train`"))?;
+        self.scorer
+            .check_features(&names)
+            .map_err(|e| format!("scorer: {e}; retrain it with `pubminer ihc train`"))?;
         let names: Vec<&str> = DocFeature::ALL.iter().map(|f| f.name()).collect();
         self.classifier
             .check_features(&names)
@@ -152,12 +155,19 @@ impl IhcModel {
     pub fn scores(&self, analysis: &Analysis) -> Vec<f32> {
         let set = self.feature_set().unwrap_or_default();
         let rows = features::matrix(analysis, &set);
-        rows.chunks_exact(FEATURES).map(|r| self.scorer.probability(r)).collect()
+        rows.chunks_exact(FEATURES)
+            .map(|r| self.scorer.probability(r))
+            .collect()
     }
 
     /// Decides on `doc` (read by `extractor` into `analysis`).
     #[must_use]
-    pub fn decide(&self, doc: &Document, extractor: &Extractor, analysis: &Analysis) -> TrainedDecision {
+    pub fn decide(
+        &self,
+        doc: &Document,
+        extractor: &Extractor,
+        analysis: &Analysis,
+    ) -> TrainedDecision {
         let scores = self.scores(analysis);
         self.decide_scored(doc, extractor, analysis, &scores)
     }
@@ -179,10 +189,12 @@ impl IhcModel {
         let mut profiles: Vec<Profile> = selected.into_iter().map(|(_, p)| p).collect();
         if include && profiles.is_empty() {
             // The classifier says the document counts: its best-scoring candidate is the count.
-            let best = (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)));
+            let best =
+                (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)));
             profiles.extend(best.map(|i| analysis.profile(&analysis.candidates.candidates[i])));
         }
-        let decision = classify::trained_reason(include, &profiles, &contributions, &cues, analysis);
+        let decision =
+            classify::trained_reason(include, &profiles, &contributions, &cues, analysis);
         let decided_by = contributions
             .iter()
             .take(3)
@@ -192,7 +204,11 @@ impl IhcModel {
             label: decision.label,
             reason: decision.reason,
             decided_by,
-            profiles: if decision.label.is_include() { profiles } else { Vec::new() },
+            profiles: if decision.label.is_include() {
+                profiles
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -208,7 +224,10 @@ pub(crate) fn document_row(
     let selected = select::trained(analysis, scores, threshold);
     let found = select::rules(analysis, extractor.rules());
     let rules = classify::rules(cues, &found);
-    let best = scores.iter().copied().fold(0f32, f32::max);
     let profiles: Vec<Profile> = selected.iter().map(|(_, p)| p.clone()).collect();
-    (classify::doc_features(cues, analysis, &rules, best, &profiles), selected)
+    let scored = classify::Scored::of(analysis, scores, &selected);
+    (
+        classify::doc_features(cues, analysis, &rules, &scored, &profiles),
+        selected,
+    )
 }

@@ -76,7 +76,13 @@ impl Engine {
 
     /// The record of `doc`, read by `extractor` into `analysis`.
     #[must_use]
-    pub fn record(&self, extractor: &Extractor, doc: &Document, analysis: &Analysis, id: &str) -> IhcRecord {
+    pub fn record(
+        &self,
+        extractor: &Extractor,
+        doc: &Document,
+        analysis: &Analysis,
+        id: &str,
+    ) -> IhcRecord {
         match self {
             Self::Rules => {
                 let found = crate::select::rules(analysis, extractor.rules());

@@ -69,7 +69,11 @@ impl Label {
     /// `include` when `include`.
     #[must_use]
     pub fn from_bool(include: bool) -> Self {
-        if include { Self::Include } else { Self::Exclude }
+        if include {
+            Self::Include
+        } else {
+            Self::Exclude
+        }
     }
 }
 
@@ -206,24 +210,34 @@ impl std::str::FromStr for Reason {
             Some(Self::Animal(cue))
         } else if let Some(cue) = inner("normal tissue only (", ")") {
             Some(Self::NormalTissue(cue))
-        } else if let Some(cue) = inner("cell lines or xenografts (", "), no tumour tissue counts") {
+        } else if let Some(cue) = inner("cell lines or xenografts (", "), no tumour tissue counts")
+        {
             Some(Self::CellLines(cue))
         } else if s.starts_with("case report with IHC findings for ") {
-            numbers().first().map(|&markers| Self::CaseReport { markers })
+            numbers()
+                .first()
+                .map(|&markers| Self::CaseReport { markers })
         } else if s.contains(" count(s) of IHC positivity for ") {
             match numbers()[..] {
-                [counts, markers, tumours] => Some(Self::Counts { counts, markers, tumours }),
+                [counts, markers, tumours] => Some(Self::Counts {
+                    counts,
+                    markers,
+                    tumours,
+                }),
                 _ => None,
             }
         } else if let Some(rest) = inner("not English (", "); use --all-languages to keep it") {
-            rest.split_once(", from the ").map(|(code, from)| Self::NotEnglish {
-                code: code.to_owned(),
-                from_metadata: from == "record's Language",
-            })
+            rest.split_once(", from the ")
+                .map(|(code, from)| Self::NotEnglish {
+                    code: code.to_owned(),
+                    from_metadata: from == "record's Language",
+                })
         } else {
             None
         };
-        Ok(parsed.filter(|r| r.to_string() == s).unwrap_or_else(|| Self::Other(s.to_owned())))
+        Ok(parsed
+            .filter(|r| r.to_string() == s)
+            .unwrap_or_else(|| Self::Other(s.to_owned())))
     }
 }
 
@@ -242,7 +256,8 @@ impl Serialize for Reason {
 impl<'de> Deserialize<'de> for Reason {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
-        Ok(s.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+        Ok(s.parse()
+            .unwrap_or_else(|never: std::convert::Infallible| match never {}))
     }
 }
 
@@ -277,8 +292,15 @@ mod tests {
             Reason::CellLines("xenograft".into()),
             Reason::NoPositivityCount,
             Reason::CaseReport { markers: 3 },
-            Reason::Counts { counts: 4, markers: 2, tumours: 1 },
-            Reason::NotEnglish { code: "fra".into(), from_metadata: true },
+            Reason::Counts {
+                counts: 4,
+                markers: 2,
+                tumours: 1,
+            },
+            Reason::NotEnglish {
+                code: "fra".into(),
+                from_metadata: true,
+            },
             Reason::Other("LLM: exclude".into()),
         ];
         for r in reasons {
@@ -287,9 +309,17 @@ mod tests {
             assert_eq!(serde_json::from_str::<Reason>(&json).unwrap(), r);
         }
         assert_eq!(
-            Reason::Counts { counts: 2, markers: 2, tumours: 1 }.to_string(),
+            Reason::Counts {
+                counts: 2,
+                markers: 2,
+                tumours: 1
+            }
+            .to_string(),
             "2 count(s) of IHC positivity for 2 marker(s) in 1 tumour type(s)"
         );
-        assert_eq!(serde_json::to_string(&Label::Include).unwrap(), "\"include\"");
+        assert_eq!(
+            serde_json::to_string(&Label::Include).unwrap(),
+            "\"include\""
+        );
     }
 }

@@ -146,6 +146,10 @@ mod tests {
         assert!(!set.on(Rule::Thresholds));
         assert!(set.on(Rule::Respectively));
         assert_eq!(set.disabled(), [Rule::NegativeState, Rule::Thresholds]);
-        assert!(RuleSet::parse_off("nope").unwrap_err().contains("negative-state"));
+        assert!(
+            RuleSet::parse_off("nope")
+                .unwrap_err()
+                .contains("negative-state")
+        );
     }
 }

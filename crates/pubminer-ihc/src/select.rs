@@ -16,7 +16,12 @@ use crate::rules::{Rule, RuleSet};
 pub fn rules(analysis: &Analysis, rules: &RuleSet) -> Found {
     let mut keys = KeyBuilder::new();
     let mut profiles: Vec<Profile> = Vec::new();
-    for c in analysis.candidates.candidates.iter().filter(|c| c.rule_pick) {
+    for c in analysis
+        .candidates
+        .candidates
+        .iter()
+        .filter(|c| c.rule_pick)
+    {
         let p = analysis.profile(c);
         let duplicate = profiles.iter().any(|q| {
             q.marker_id == p.marker_id
@@ -30,8 +35,12 @@ pub fn rules(analysis: &Analysis, rules: &RuleSet) -> Found {
         }
     }
     let profiles = one_per_pair(profiles, rules.on(Rule::MostPositivesOfSeries), &mut keys);
-    let mut tumour_keys: Vec<String> =
-        analysis.mentions.tumours.iter().map(|t| keys.name_key(&t.text)).collect();
+    let mut tumour_keys: Vec<String> = analysis
+        .mentions
+        .tumours
+        .iter()
+        .map(|t| keys.name_key(&t.text))
+        .collect();
     tumour_keys.sort();
     tumour_keys.dedup();
     Found {
@@ -113,7 +122,9 @@ fn case_reports_once(mut profiles: Vec<Profile>, keys: &mut KeyBuilder) -> Vec<P
 #[must_use]
 pub fn trained(analysis: &Analysis, scores: &[f32], threshold: f32) -> Vec<(usize, Profile)> {
     let cands = &analysis.candidates.candidates;
-    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| scores[i] >= threshold).collect();
+    let mut order: Vec<usize> = (0..cands.len())
+        .filter(|&i| scores[i] >= threshold)
+        .collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     let mut keys = KeyBuilder::new();
     let mut taken: Vec<(usize, Profile, String, String)> = Vec::new();

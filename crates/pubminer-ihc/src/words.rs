@@ -137,9 +137,30 @@ pub fn is_generic(text: &str) -> bool {
     ];
     // Determiners, quantifiers and result words say which tumours, not what type.
     const NOT_A_TYPE: [&str; 24] = [
-        "the", "these", "those", "this", "all", "most", "many", "some", "other", "remaining",
-        "positive", "negative", "primary", "such", "both", "each", "several", "few", "their",
-        "our", "its", "human", "studied", "examined",
+        "the",
+        "these",
+        "those",
+        "this",
+        "all",
+        "most",
+        "many",
+        "some",
+        "other",
+        "remaining",
+        "positive",
+        "negative",
+        "primary",
+        "such",
+        "both",
+        "each",
+        "several",
+        "few",
+        "their",
+        "our",
+        "its",
+        "human",
+        "studied",
+        "examined",
     ];
     let t = text.trim().to_ascii_lowercase();
     let words: Vec<&str> = t.split_whitespace().collect();
@@ -239,10 +260,50 @@ mod tests {
         assert!(is_list_gap(", "));
         assert!(is_list_gap(" , and "));
         assert!(!is_list_gap(" with "));
-        assert!(names_a_tumour("smooth muscle tumor of uncertain malignant potential"));
+        assert!(names_a_tumour(
+            "smooth muscle tumor of uncertain malignant potential"
+        ));
         assert!(!names_a_tumour("tumor necrosis factor"));
-        assert_eq!(word_occurrences("STUMPs and STUMP", "STUMP"), [(0, 6), (11, 16)]);
+        assert_eq!(
+            word_occurrences("STUMPs and STUMP", "STUMP"),
+            [(0, 6), (11, 16)]
+        );
         assert!(contains_word("all of them", "all"));
         assert!(!contains_word("overall", "all"));
     }
 }
+
+/// Verbs of a methods sentence (`were stained for`, `was performed on`): what was done, not
+/// what was found.
+pub const METHODS_CUES: [&str; 12] = [
+    "performed",
+    "investigated",
+    "examined",
+    "studied",
+    "evaluated",
+    "designed",
+    "analyzed",
+    "analysed",
+    "assessed",
+    "were tested",
+    "were reviewed",
+    "were collected",
+];
+
+/// Words of a results sentence: states and findings.
+pub const RESULT_CUES: [&str; 14] = [
+    "positiv",
+    "negativ",
+    "expressed in",
+    "expression was",
+    "was found",
+    "were found",
+    "detected in",
+    "observed in",
+    "showed",
+    "revealed",
+    "lacked",
+    "absent",
+    "retained",
+    "loss",
+];

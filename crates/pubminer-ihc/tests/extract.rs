@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use pubminer_core::{Document, Passage, PassageKind};
 use pubminer_ihc::extract::Extractor;
-use pubminer_ihc::pipeline::IhcPipeline;
+use pubminer_ihc::pipeline::{Engine, IhcPipeline};
+use pubminer_ihc::{Label, Reason};
 use pubminer_lexicon::{Concept, EntityType, Lexicon, Synonym, SynonymKind, Tags};
 
 fn gene(id: &str, symbol: &str, aliases: &[&str]) -> Concept {
@@ -224,10 +225,11 @@ fn abbreviations_are_written_out_and_all_of_a_group_is_counted() {
          and 20 cases of nodular fasciitis by immunohistochemistry. ALK positivity was detected \
          in 44 of 73 (60%) IMTs. All cases of nodular fasciitis were ALK negative.",
     );
+    // Shown as written, with the written-out form.
     assert!(
         got.contains(&row(
             "ALK",
-            "inflammatory myofibroblastic tumor",
+            "imts (inflammatory myofibroblastic tumor)",
             Some(44),
             Some(73)
         )),
@@ -324,24 +326,38 @@ fn one_profile_per_marker_and_tumour_type_the_whole_series() {
 }
 
 #[test]
-fn abstracts_without_immunohistochemistry_are_not_tagged() {
-    // The same sentence with no IHC cue anywhere: excluded on the cue alone.
+fn abstracts_without_staining_words_are_not_read() {
+    // No staining, expression or immunohistochemistry word anywhere: not read at all.
+    let found = Extractor::new(lexicon()).extract(&doc(
+        "CD56 in small cell carcinoma",
+        "Twenty-two of 25 small cell carcinomas carried CD56 mutations.",
+    ));
+    assert!(!found.ihc_context && found.profiles.is_empty() && found.markers == 0);
+    // A staining word without an IHC method word is read, and flagged for the classifier.
     let found = Extractor::new(lexicon()).extract(&doc(
         "CD56 in small cell carcinoma",
         "Twenty-two of 25 small cell carcinomas labeled with CD56.",
     ));
-    assert!(!found.ihc_context && found.profiles.is_empty());
+    assert!(!found.ihc_context && found.markers == 1);
 }
 
 #[test]
 fn decisions_come_with_reasons() {
-    let pipeline = IhcPipeline::new(Extractor::new(lexicon()), true);
+    let pipeline = IhcPipeline::new(Extractor::new(lexicon()), Engine::Rules, true);
     let include = pipeline.process(&doc(
         "TTF-1 in lung adenocarcinoma",
         "TTF-1 was positive in 27 of 35 (77.1%) lung adenocarcinomas by immunohistochemistry.",
     ));
-    assert_eq!(include.record.label, "include", "{}", include.record.reason);
-    assert!(!include.record.reason.is_empty());
+    assert_eq!(
+        include.record.label,
+        Label::Include,
+        "{}",
+        include.record.reason
+    );
+    assert!(matches!(
+        include.record.reason,
+        Reason::Counts { counts: 1, .. }
+    ));
 
     let mut review = doc(
         "TTF-1 in lung adenocarcinoma: a review",
@@ -356,17 +372,17 @@ fn decisions_come_with_reasons() {
             name: "Review".into(),
         });
     let r = pipeline.process(&review);
-    assert_eq!(r.record.label, "exclude");
-    assert!(r.record.reason.contains("review"), "{}", r.record.reason);
+    assert_eq!(r.record.label, Label::Exclude);
+    assert_eq!(r.record.reason, Reason::Review);
 
     let french = pipeline.process(&doc(
         "TTF-1 dans les adenocarcinomes pulmonaires",
         "Le TTF-1 etait positif dans 30 des 32 adenocarcinomes pulmonaires etudies par \
          immunohistochimie, et dans aucun des 10 carcinomes epidermoides.",
     ));
-    assert_eq!(french.record.label, "exclude");
+    assert_eq!(french.record.label, Label::Exclude);
     assert!(
-        french.record.reason.contains("not English"),
+        matches!(french.record.reason, Reason::NotEnglish { .. }),
         "{}",
         french.record.reason
     );
@@ -402,10 +418,10 @@ fn tumour_types_the_document_abbreviates_are_tumours_where_used() {
     assert_eq!(
         got,
         [
-            row("CDX2", "leiomyosarcomas", Some(35), Some(35)),
+            row("CDX2", "lms (leiomyosarcomas)", Some(35), Some(35)),
             row(
                 "CDX2",
-                "smooth muscle tumor of uncertain malignant potential",
+                "stump (smooth muscle tumor of uncertain malignant potential)",
                 Some(2),
                 Some(2)
             ),

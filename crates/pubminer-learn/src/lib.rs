@@ -43,8 +43,8 @@ impl Default for Logistic {
     fn default() -> Self {
         Self {
             l2: 1.0,
-            max_iterations: 300,
-            tolerance: 1e-5,
+            max_iterations: 50,
+            tolerance: 1e-3,
             positive_weight: 1,
         }
     }
@@ -289,6 +289,11 @@ mod tests {
         let model = LinearModel::fit(&separable(), &Logistic::default()).unwrap();
         assert!(model.check_features(&["signal", "noise"]).is_ok());
         assert!(model.check_features(&["signal"]).is_err());
-        assert!(model.check_features(&["signal", "other"]).unwrap_err().contains("noise"));
+        assert!(
+            model
+                .check_features(&["signal", "other"])
+                .unwrap_err()
+                .contains("noise")
+        );
     }
 }

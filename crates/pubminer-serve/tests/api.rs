@@ -43,7 +43,10 @@ fn record(id: &str, profiles: Vec<Profile>) -> (IhcRecord, DocInfo) {
         IhcRecord {
             id: id.into(),
             label: pubminer_ihc::Label::Include,
-            reason: pubminer_ihc::Reason::Other(format!("{} count(s) of IHC positivity", profiles.len())),
+            reason: pubminer_ihc::Reason::Other(format!(
+                "{} count(s) of IHC positivity",
+                profiles.len()
+            )),
             decided_by: Vec::new(),
             profiles,
         },

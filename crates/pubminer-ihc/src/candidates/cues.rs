@@ -111,22 +111,25 @@ pub fn is_negative(lower: &str, start: usize, end: usize) -> bool {
 /// detected`, `no expression`), not any `no` (`no consistent pattern`).
 pub fn no_staining(lower: &str) -> Option<usize> {
     let start = lower.starts_with("no ").then_some((0, 3));
-    start.into_iter().chain(lower.match_indices(" no ").map(|(i, _)| (i, i + 4))).find_map(|(i, after)| {
-        let next = &lower[after..];
-        [
-            "immunoreactiv",
-            "stain",
-            "immunostain",
-            "expression",
-            "positiv",
-            "reactivity",
-            "labeling",
-            "labelling",
-        ]
-        .iter()
-        .any(|w| next.starts_with(w))
-        .then_some(i)
-    })
+    start
+        .into_iter()
+        .chain(lower.match_indices(" no ").map(|(i, _)| (i, i + 4)))
+        .find_map(|(i, after)| {
+            let next = &lower[after..];
+            [
+                "immunoreactiv",
+                "stain",
+                "immunostain",
+                "expression",
+                "positiv",
+                "reactivity",
+                "labeling",
+                "labelling",
+            ]
+            .iter()
+            .any(|w| next.starts_with(w))
+            .then_some(i)
+        })
 }
 
 /// Where a lower-cased sentence states its subjects negative without a count (`primary
@@ -144,7 +147,6 @@ pub fn negative_for(lower: &str) -> Option<usize> {
     .min()
 }
 
-
 /// The state words around a span, within its clause (a clause ends at `;`, a full stop,
 /// `but`, `whereas`, `while`, `although`, `however`; commas do not end it, so a list shares
 /// the word before it): the nearest word before the span and the nearest after it, each
@@ -152,14 +154,42 @@ pub fn negative_for(lower: &str) -> Option<usize> {
 /// when negative (`negative`, `absent`, `loss of`, `no expression`...).
 #[must_use]
 pub fn states_around(lower: &str, start: usize, end: usize) -> (Option<bool>, Option<bool>) {
-    const BREAKS: [&str; 7] = [";", ". ", " but ", " whereas ", " while ", " although ", " however"];
+    const BREAKS: [&str; 7] = [
+        ";",
+        ". ",
+        " but ",
+        " whereas ",
+        " while ",
+        " although ",
+        " however",
+    ];
     const NEG: [&str; 12] = [
-        "negative", "absent", "absence", "loss of", "lack of", "lacked", "lacking", "no immunoreactivity",
-        "not detected", "not express", "nonreactive", "no staining",
+        "negative",
+        "absent",
+        "absence",
+        "loss of",
+        "lack of",
+        "lacked",
+        "lacking",
+        "no immunoreactivity",
+        "not detected",
+        "not express",
+        "nonreactive",
+        "no staining",
     ];
     const POS: [&str; 12] = [
-        "positive", "expressed", "expressing", "immunoreactiv", "stained", "overexpress", "labeled",
-        "labelled", "retained", "intact", "reactive", "expression",
+        "positive",
+        "expressed",
+        "expressing",
+        "immunoreactiv",
+        "stained",
+        "overexpress",
+        "labeled",
+        "labelled",
+        "retained",
+        "intact",
+        "reactive",
+        "expression",
     ];
     let masked = mask_negative_phrases(lower);
     let lower: &str = &masked;
@@ -176,7 +206,11 @@ pub fn states_around(lower: &str, start: usize, end: usize) -> (Option<bool>, Op
         .unwrap_or(lower.len());
     let before = lower.get(left..start).unwrap_or("");
     let after = lower.get(end..right).unwrap_or("");
-    let last = |cues: &[&str]| cues.iter().filter_map(|c| before.rfind(c).map(|i| i + c.len())).max();
+    let last = |cues: &[&str]| {
+        cues.iter()
+            .filter_map(|c| before.rfind(c).map(|i| i + c.len()))
+            .max()
+    };
     let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
     let state_before = match (last(&NEG), last(&POS)) {
         (Some(n), Some(p)) => Some(p > n),
@@ -191,6 +225,22 @@ pub fn states_around(lower: &str, start: usize, end: usize) -> (Option<bool>, Op
         (None, None) => None,
     };
     (state_before, state_after)
+}
+
+/// The state words at most `before` bytes before the span and `after` bytes after it, within
+/// its clause (as [`states_around`] reads them).
+#[must_use]
+pub fn states_near(
+    lower: &str,
+    start: usize,
+    end: usize,
+    before: usize,
+    after: usize,
+) -> (Option<bool>, Option<bool>) {
+    let lo = lower.floor_char_boundary(start.saturating_sub(before));
+    let hi = lower.ceil_char_boundary((end + after).min(lower.len()));
+    let window = lower.get(lo..hi).unwrap_or("");
+    states_around(window, start - lo, end.min(hi) - lo)
 }
 
 /// `loss of expression`, `lack of staining`, `no expression`: the positive word inside is

@@ -5,10 +5,14 @@
 //! or from a percentage). The rules' own choice among them is marked (`rule_pick`), so the
 //! rules-only engine is a filter over the same candidates the trained engine scores.
 
-pub mod cues;
+mod case_reports;
 mod counts;
+pub mod cues;
+mod figures;
+mod lists;
+mod marker_statements;
 mod readings;
-pub(crate) use counts::by_distance;
+pub(crate) use figures::by_distance;
 pub use readings::TotalFrom;
 mod statements;
 
@@ -222,11 +226,20 @@ pub fn generate(
                 .collect(),
             offset: s.start,
         };
-        let used = counts::sentence(&view, texts, mentions, context, rules, keys, &mut carry, &mut out);
-        statements::sentence(&view, texts, mentions, context, rules, keys, &carry, &used, &mut out);
-        statements::marker_statements(&view, mentions, context, rules, keys, &mut out);
-        statements::case_report(&view, mentions, context, rules, &mut out);
-        if let Some(&m) = view.markers.iter().rev().find(|&&m| !mentions.markers[m].combined) {
+        let used = counts::sentence(
+            &view, texts, mentions, context, rules, keys, &mut carry, &mut out,
+        );
+        statements::sentence(
+            &view, texts, mentions, context, rules, keys, &carry, &used, &mut out,
+        );
+        marker_statements::marker_statements(&view, mentions, context, rules, keys, &mut out);
+        case_reports::sentence(&view, mentions, context, rules, &mut out);
+        if let Some(&m) = view
+            .markers
+            .iter()
+            .rev()
+            .find(|&&m| !mentions.markers[m].combined)
+        {
             carry.last_marker = Some(m);
         }
     }

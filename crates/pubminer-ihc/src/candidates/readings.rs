@@ -95,7 +95,10 @@ pub(crate) fn count_readings(
             how,
             total_from,
         };
-        if !out.iter().any(|o| o.positive == x && o.total == y && o.how == how) {
+        if !out
+            .iter()
+            .any(|o| o.positive == x && o.total == y && o.how == how)
+        {
             out.push(r);
         }
         if rules.on(Rule::NegativeState)
@@ -123,7 +126,10 @@ pub(crate) fn count_readings(
     {
         for (n, from) in [
             (complement, TotalFrom::Sum),
-            (c.percent.and_then(|p| total_from_percent(x, p)), TotalFrom::Percent),
+            (
+                c.percent.and_then(|p| total_from_percent(x, p)),
+                TotalFrom::Percent,
+            ),
         ] {
             if let Some(n) = n
                 && !all.iter().any(|(m, _)| *m == n)

@@ -3,19 +3,32 @@
 
 use pubminer_text::normalize::KeyBuilder;
 
-use super::counts::distinct_markers;
 use super::cues::{is_negative, nearest, negative_for, no_staining, states_around};
+use super::figures::distinct_markers;
 use super::readings::{TotalFrom, tumour_totals};
-use super::{by_distance, Anchor, AnchorKind, Candidate, Candidates, Carry, FigureCues, How, SentenceView, TumourFrom};
+use super::{
+    Anchor, AnchorKind, Candidate, Candidates, Carry, FigureCues, How, SentenceView, TumourFrom,
+    by_distance,
+};
 use crate::context::Context;
 use crate::counts::number_before;
 use crate::mentions::Mentions;
 use crate::rules::{Rule, RuleSet};
 use crate::words::{contains_word, is_generic, is_list_gap};
 
-const STATEMENT_STAINING: [&str; 12] = [
-    "positiv", "negativ", "absent", "stain", "express", "immunoreactiv", "reactiv", "detect",
-    "label", "retained", "intact", "loss",
+pub(super) const STATEMENT_STAINING: [&str; 12] = [
+    "positiv",
+    "negativ",
+    "absent",
+    "stain",
+    "express",
+    "immunoreactiv",
+    "reactiv",
+    "detect",
+    "label",
+    "retained",
+    "intact",
+    "loss",
 ];
 
 /// Statement anchors of a sentence: one per tumour mention, when the sentence says `all`,
@@ -70,7 +83,12 @@ pub(super) fn sentence(
         .min();
     // `all of the X but none of the Y`: the cue negates only what follows it.
     let contrast = none_cue.filter(|&at| contains_word(&lower[..at], "all"));
-    let single: Vec<usize> = view.markers.iter().copied().filter(|&m| !m_of(m).combined).collect();
+    let single: Vec<usize> = view
+        .markers
+        .iter()
+        .copied()
+        .filter(|&m| !m_of(m).combined)
+        .collect();
     let fallback = carry.last_marker.or(context.only_marker);
     for &occ in &view.tumours {
         let local = t_of(occ).start - off;
@@ -79,7 +97,10 @@ pub(super) fn sentence(
             continue;
         }
         let (t, from) = if is_generic(&t_of(occ).text) {
-            match context.main_tumour.filter(|_| rules.on(Rule::GenericTumourIsMain)) {
+            match context
+                .main_tumour
+                .filter(|_| rules.on(Rule::GenericTumourIsMain))
+            {
                 Some(m) => (m, TumourFrom::Generic),
                 None => continue,
             }
@@ -119,14 +140,18 @@ pub(super) fn sentence(
             && !used.contains(&occ)
             && none_at.is_none_or(|at| local > at);
         let rule_marker = nearest(
-            single.iter().map(|&i| (m_of(i).start - off, m_of(i).end - off, i)),
+            single
+                .iter()
+                .map(|&i| (m_of(i).start - off, m_of(i).end - off, i)),
             local..local,
             1.0,
             1.4,
         )
         .or(fallback);
         let rule_markers = match rule_marker {
-            Some(m) if rules.on(Rule::CoordinatedMarkers) => coordinated(mentions, &single, m, text),
+            Some(m) if rules.on(Rule::CoordinatedMarkers) => {
+                coordinated(mentions, &single, m, text)
+            }
             Some(m) => vec![m],
             None => Vec::new(),
         };
@@ -158,22 +183,37 @@ pub(super) fn sentence(
             rule_markers: rule_markers.clone(),
             rule_tumours: vec![t],
             near_markers: by_distance(
-                view.markers.iter().map(|&m| (m, m_of(m).start - off, m_of(m).end - off)),
+                view.markers
+                    .iter()
+                    .map(|&m| (m, m_of(m).start - off, m_of(m).end - off)),
                 local,
                 t_of(occ).end - off,
             ),
             near_tumours: vec![occ],
         });
         let mut markers: Vec<(usize, bool)> = single.iter().map(|&m| (m, false)).collect();
-        for m in rule_markers.iter().copied().chain(fallback).chain(context.main_marker) {
-            if !markers.iter().any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key()) {
+        for m in rule_markers
+            .iter()
+            .copied()
+            .chain(fallback)
+            .chain(context.main_marker)
+        {
+            if !markers
+                .iter()
+                .any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key())
+            {
                 markers.push((m, !view.markers.contains(&m)));
             }
         }
         let mut readings = statement_readings(&totals);
         if let Some((n, g)) = part {
             readings.push((Some(n), Some(g), How::CountOfGroup, TotalFrom::Group));
-            readings.push((Some(g - n), Some(g), How::NegativeConverted, TotalFrom::Group));
+            readings.push((
+                Some(g - n),
+                Some(g),
+                How::NegativeConverted,
+                TotalFrom::Group,
+            ));
         }
         for (m, carried) in markers {
             for &(x, y, how, total_from) in &readings {
@@ -191,7 +231,10 @@ pub(super) fn sentence(
                         && rule_markers.contains(&m)
                         && Some(how) == rule_how
                         && y == n
-                        && matches!(total_from, TotalFrom::Sentence | TotalFrom::Group | TotalFrom::None),
+                        && matches!(
+                            total_from,
+                            TotalFrom::Sentence | TotalFrom::Group | TotalFrom::None
+                        ),
                 });
             }
         }
@@ -199,7 +242,9 @@ pub(super) fn sentence(
 }
 
 /// Statement readings for each total: none of it, all of it; `none` without a total.
-fn statement_readings(totals: &[(u32, TotalFrom)]) -> Vec<(Option<u32>, Option<u32>, How, TotalFrom)> {
+pub(super) fn statement_readings(
+    totals: &[(u32, TotalFrom)],
+) -> Vec<(Option<u32>, Option<u32>, How, TotalFrom)> {
     let mut out = Vec::new();
     for &(n, from) in totals {
         out.push((Some(0), Some(n), How::NoneOfGroup, from));
@@ -209,95 +254,6 @@ fn statement_readings(totals: &[(u32, TotalFrom)]) -> Vec<(Option<u32>, Option<u
         out.push((Some(0), None, How::NoneOfGroup, TotalFrom::None));
     }
     out
-}
-
-/// Marker statements: a sentence that states markers positive or negative of `all cases`,
-/// `the tumour cells` or `they`, naming no tumour type, states them of the main tumour
-/// (`Immunohistochemically, all cases were diffusely positive for NUT, p63 and Myc`). Each
-/// marker is an anchor; its totals are a number of the sentence before a case noun (`All 5
-/// cases`), the main tumour's group, the series.
-pub(super) fn marker_statements(
-    view: &SentenceView<'_>,
-    mentions: &Mentions,
-    context: &Context,
-    rules: &RuleSet,
-    keys: &mut KeyBuilder,
-    out: &mut Candidates,
-) {
-    let s = &context.sentences[view.index];
-    let lower = view.lower;
-    let t_of = |i: usize| &mentions.tumours[i];
-    if !rules.on(Rule::MarkerStatements)
-        || view.markers.is_empty()
-        || s.other_assay
-        || !STATEMENT_STAINING.iter().any(|w| lower.contains(w))
-        || view.tumours.iter().any(|&t| !is_generic(&t_of(t).text))
-        || out.anchors.iter().any(|a| a.sentence == view.index && a.kind == AnchorKind::Count)
-    {
-        return;
-    }
-    let Some(main) = context.main_tumour else { return };
-    let off = view.offset;
-    let mut totals: Vec<(u32, TotalFrom)> = Vec::new();
-    if let Some(n) = crate::counts::series_size(view.text) {
-        totals.push((n, TotalFrom::Sentence));
-    }
-    for t in tumour_totals(t_of(main), true, None, context, rules, keys) {
-        if !totals.iter().any(|(m, _)| *m == t.0) {
-            totals.push(t);
-        }
-    }
-    let readings = statement_readings(&totals);
-    let mut tumours = vec![(main, TumourFrom::Main)];
-    if let Some(t) = context.title_tumour.filter(|&t| t != main) {
-        tumours.push((t, TumourFrom::Title));
-    }
-    for m in distinct_markers(mentions, &view.markers) {
-        let mm = &mentions.markers[m];
-        if mm.combined {
-            continue;
-        }
-        let negative = is_negative(lower, mm.start - off, mm.end - off);
-        let anchor = out.anchors.len();
-        out.anchors.push(Anchor {
-            kind: AnchorKind::Statement,
-            sentence: view.index,
-            start: mm.start - off,
-            end: mm.end - off,
-            count: None,
-            index: 0,
-            clause: (0, lower.len()),
-            cues: {
-                let (state_before, state_after) = states_around(lower, mm.start - off, mm.end - off);
-                FigureCues {
-                    negative,
-                    state_before,
-                    state_after,
-                    ..FigureCues::default()
-                }
-            },
-            rule_markers: vec![m],
-            rule_tumours: vec![main],
-            near_markers: vec![m],
-            near_tumours: Vec::new(),
-        });
-        for &(t, from) in &tumours {
-            for &(x, y, how, total_from) in &readings {
-                out.candidates.push(Candidate {
-                    anchor,
-                    marker: m,
-                    marker_carried: false,
-                    tumour: t,
-                    tumour_from: from,
-                    positive: x,
-                    total: y,
-                    how,
-                    total_from,
-                    rule_pick: false,
-                });
-            }
-        }
-    }
 }
 
 /// `m` and the markers listed with it in its sentence (`ER, PR and HER2`), one per concept.
@@ -315,121 +271,4 @@ fn coordinated(mentions: &Mentions, single: &[usize], m: usize, text: &str) -> V
         hi += 1;
     }
     distinct_markers(mentions, &single[lo..=hi])
-}
-
-/// Case-report anchors: in a case report, each marker of a sentence about staining that
-/// gives no count is a finding for the patient(s): positive, or negative.
-pub(super) fn case_report(
-    view: &SentenceView<'_>,
-    mentions: &Mentions,
-    context: &Context,
-    rules: &RuleSet,
-    out: &mut Candidates,
-) {
-    let s = &context.sentences[view.index];
-    if !rules.on(Rule::CaseReports) || !context.case_like || !s.staining || s.other_assay || view.markers.is_empty() {
-        return;
-    }
-    if out.anchors.iter().any(|a| a.sentence == view.index && a.kind == AnchorKind::Count) {
-        return;
-    }
-    let lower = view.lower;
-    let off = view.offset;
-    let background = [
-        "literature", "described", "previously", "rare", "may aid", "may help", "may be", "useful",
-        "helpful", "recommend",
-    ]
-    .iter()
-    .any(|c| lower.contains(c));
-    // A tumour in a defining clause is not the patient's: `positive for the S-100, which is
-    // a marker of neurogenic and melanocytic tumors`.
-    let defining = ["marker of", "marker for", "which is", "known to"]
-        .iter()
-        .filter_map(|cue| lower.find(cue))
-        .min();
-    let t_of = |i: usize| &mentions.tumours[i];
-    let in_sentence = view
-        .tumours
-        .iter()
-        .copied()
-        .filter(|&t| !is_generic(&t_of(t).text))
-        .find(|&t| defining.is_none_or(|at| t_of(t).start - off < at));
-    let rule_tumour = in_sentence
-        .map(|t| (t, TumourFrom::Sentence))
-        .or(context.diagnosis.map(|t| (t, TumourFrom::Diagnosis)))
-        .or(context.main_tumour.map(|t| (t, TumourFrom::Main)));
-    let mut tumours: Vec<(usize, TumourFrom)> = rule_tumour.into_iter().collect();
-    // The patient's tumour can be named anywhere: every distinct tumour of the document.
-    let others = (0..mentions.tumours.len())
-        .filter(|&t| !is_generic(&t_of(t).text))
-        .map(|t| (t, TumourFrom::Main));
-    for t in context
-        .diagnosis
-        .map(|t| (t, TumourFrom::Diagnosis))
-        .into_iter()
-        .chain(context.main_tumour.map(|t| (t, TumourFrom::Main)))
-        .chain(context.title_tumour.map(|t| (t, TumourFrom::Title)))
-        .chain(others)
-    {
-        if tumours.len() >= 8 {
-            break;
-        }
-        if !tumours.iter().any(|(x, _)| t_of(*x).text == t_of(t.0).text) {
-            tumours.push(t);
-        }
-    }
-    let patients = context.patients;
-    for m in distinct_markers(mentions, &view.markers) {
-        let mm = &mentions.markers[m];
-        let negative = is_negative(lower, mm.start - off, mm.end - off)
-            || lower.contains("absence")
-            || lower.contains("loss");
-        let anchor = out.anchors.len();
-        out.anchors.push(Anchor {
-            kind: AnchorKind::CaseReport,
-            sentence: view.index,
-            start: mm.start - off,
-            end: mm.end - off,
-            count: None,
-            index: 0,
-            clause: (0, lower.len()),
-            cues: {
-                let (state_before, state_after) = states_around(lower, mm.start - off, mm.end - off);
-                FigureCues {
-                    negative,
-                    state_before,
-                    state_after,
-                    ..FigureCues::default()
-                }
-            },
-            rule_markers: vec![m],
-            rule_tumours: rule_tumour.map(|t| t.0).into_iter().collect(),
-            near_markers: vec![m],
-            near_tumours: by_distance(
-                view.tumours.iter().map(|&t| (t, t_of(t).start - off, t_of(t).end - off)),
-                mm.start - off,
-                mm.end - off,
-            ),
-        });
-        for &(t, from) in &tumours {
-            for x in [patients, 0] {
-                out.candidates.push(Candidate {
-                    anchor,
-                    marker: m,
-                    marker_carried: false,
-                    tumour: t,
-                    tumour_from: from,
-                    positive: Some(x),
-                    total: Some(patients),
-                    how: How::CaseReport,
-                    total_from: TotalFrom::Patients,
-                    rule_pick: context.case_report
-                        && !background
-                        && !mm.combined
-                        && Some((t, from)) == rule_tumour
-                        && (x == 0) == negative,
-                });
-            }
-        }
-    }
 }

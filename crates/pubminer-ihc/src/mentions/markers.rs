@@ -114,10 +114,36 @@ fn mark_double_stains(markers: &mut [MarkerMention], texts: &[&str]) {
 /// are written in capitals: generic protein words, quantifiers, the headings of structured
 /// abstracts.
 const GENERIC_WORDS: [&str; 30] = [
-    "protein", "proteins", "antigen", "antigens", "receptor", "receptors", "gene", "genes",
-    "factor", "marker", "markers", "antibody", "antibodies", "all", "none", "both", "results",
-    "methods", "background", "conclusion", "conclusions", "objective", "objectives", "purpose",
-    "aim", "aims", "design", "introduction", "materials", "findings",
+    "protein",
+    "proteins",
+    "antigen",
+    "antigens",
+    "receptor",
+    "receptors",
+    "gene",
+    "genes",
+    "factor",
+    "marker",
+    "markers",
+    "antibody",
+    "antibodies",
+    "all",
+    "none",
+    "both",
+    "results",
+    "methods",
+    "background",
+    "conclusion",
+    "conclusions",
+    "objective",
+    "objectives",
+    "purpose",
+    "aim",
+    "aims",
+    "design",
+    "introduction",
+    "materials",
+    "findings",
 ];
 
 /// Words glued by `-`, `.` or `/` without spaces (`Ber-EP4`, `B72.3`, `CA19-9`): byte ranges.
@@ -137,7 +163,10 @@ fn chunks(text: &str) -> Vec<(usize, usize)> {
             && !tokens[j].space_before
             && !tokens[j + 1].space_before
             && tokens[j + 1].kind == TokenKind::Word
-            && matches!(&text[tokens[j].range.start() as usize..tokens[j].range.end() as usize], "-" | "." | "/")
+            && matches!(
+                &text[tokens[j].range.start() as usize..tokens[j].range.end() as usize],
+                "-" | "." | "/"
+            )
         {
             end = tokens[j + 1].range.end() as usize;
             j += 2;
@@ -160,11 +189,19 @@ fn marker_shaped(s: &str) -> bool {
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     let upper = s.chars().filter(|c| c.is_uppercase()).count();
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    let greek = s.chars().any(|c| matches!(c, '\u{391}'..='\u{3A9}' | '\u{3B1}'..='\u{3C9}'));
-    let roman = s.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'A' | 'B' | 'C'));
+    let greek = s
+        .chars()
+        .any(|c| matches!(c, '\u{391}'..='\u{3A9}' | '\u{3B1}'..='\u{3C9}'));
+    let roman = s
+        .chars()
+        .all(|c| matches!(c, 'I' | 'V' | 'X' | 'A' | 'B' | 'C'));
     let stage = {
         let t = s.trim_start_matches(['p', 'c', 'y']);
-        t.len() <= 3 && t.starts_with(['T', 'N', 'M', 'G']) && t[1..].chars().all(|c| c.is_ascii_digit() || "abcx".contains(c))
+        t.len() <= 3
+            && t.starts_with(['T', 'N', 'M', 'G'])
+            && t[1..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || "abcx".contains(c))
     };
     (3..=20).contains(&s.len())
         && letters >= 1
@@ -181,16 +218,26 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
     let mut keys = KeyBuilder::new();
     let chunks = chunks(text);
     let taken = |markers: &[MarkerMention], s: usize, e: usize| {
-        markers.iter().any(|m| m.passage == passage && m.start < e && s < m.end)
+        markers
+            .iter()
+            .any(|m| m.passage == passage && m.start < e && s < m.end)
     };
     let mut found: Vec<MarkerMention> = Vec::new();
     for sentence in split_sentences(text) {
         let (ss, se) = (sentence.start() as usize, sentence.end() as usize);
         let lower = text[ss..se].to_ascii_lowercase();
-        if !STAINING_CUES.iter().chain(["reactiv", "label", "detect", "antibod"].iter()).any(|c| lower.contains(c)) {
+        if !STAINING_CUES
+            .iter()
+            .chain(["reactiv", "label", "detect", "antibod"].iter())
+            .any(|c| lower.contains(c))
+        {
             continue;
         }
-        let here: Vec<(usize, usize)> = chunks.iter().copied().filter(|&(s, e)| s >= ss && e <= se).collect();
+        let here: Vec<(usize, usize)> = chunks
+            .iter()
+            .copied()
+            .filter(|&(s, e)| s >= ss && e <= se)
+            .collect();
         let mut i = 0;
         while i < here.len() {
             let mut hit: Option<(usize, MarkerMention)> = None;
@@ -198,24 +245,43 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
                 let (s, e) = (here[i].0, here[i + len - 1].1);
                 let span = &text[s..e];
                 // One space between words, no bracket or stop inside.
-                if span.contains(['(', ')', ';', ',', ':']) || span.contains("  ") || taken(markers, s, e) || taken(&found, s, e) {
+                if span.contains(['(', ')', ';', ',', ':'])
+                    || span.contains("  ")
+                    || taken(markers, s, e)
+                    || taken(&found, s, e)
+                {
                     continue;
                 }
                 if let Some(m) = lexicon_marker(lexicon, &mut keys, span) {
-                    hit = Some((len, MarkerMention { passage, start: s, end: e, text: span.to_owned(), ..m }));
+                    hit = Some((
+                        len,
+                        MarkerMention {
+                            passage,
+                            start: s,
+                            end: e,
+                            text: span.to_owned(),
+                            ..m
+                        },
+                    ));
                     break;
                 }
-                if len == 1 && marker_shaped(span) && !GENERIC_WORDS.contains(&span.to_lowercase().as_str()) {
-                    hit = Some((1, MarkerMention {
-                        passage,
-                        start: s,
-                        end: e,
-                        text: span.to_owned(),
-                        id: None,
-                        symbol: None,
-                        source: MarkerSource::Shape,
-                        combined: false,
-                    }));
+                if len == 1
+                    && marker_shaped(span)
+                    && !GENERIC_WORDS.contains(&span.to_lowercase().as_str())
+                {
+                    hit = Some((
+                        1,
+                        MarkerMention {
+                            passage,
+                            start: s,
+                            end: e,
+                            text: span.to_owned(),
+                            id: None,
+                            symbol: None,
+                            source: MarkerSource::Shape,
+                            combined: false,
+                        },
+                    ));
                 }
             }
             match hit {
@@ -233,28 +299,45 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
 /// The lexicon's gene or protein family a name spells, case aside: an HGNC gene first, then
 /// any other gene concept. Short lower-case words need a name, not a symbol (`set`, `can`).
 fn lexicon_marker(lexicon: &Lexicon, keys: &mut KeyBuilder, span: &str) -> Option<MarkerMention> {
-    if span.split_whitespace().all(|w| GENERIC_WORDS.contains(&w.to_lowercase().as_str())) {
+    if span
+        .split_whitespace()
+        .all(|w| GENERIC_WORDS.contains(&w.to_lowercase().as_str()))
+    {
         return None;
     }
-    let has_signal = span.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_ascii());
+    let has_signal = span
+        .chars()
+        .any(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_ascii());
     if span.len() < 3 || (!has_signal && span.len() < 5) {
         return None;
     }
     let key = keys.name_key(span);
     let mut best: Option<(u8, String, Option<String>)> = None;
     for posting in lexicon.lookup_key(&key) {
-        let Some(entry) = lexicon.entry(posting.entry) else { continue };
+        let Some(entry) = lexicon.entry(posting.entry) else {
+            continue;
+        };
         if entry.entity_type() != EntityType::Gene {
             continue;
         }
-        let symbolic = matches!(posting.kind, SynonymKind::Symbol | SynonymKind::AliasSymbol | SynonymKind::PreviousSymbol | SynonymKind::Abbreviation);
+        let symbolic = matches!(
+            posting.kind,
+            SynonymKind::Symbol
+                | SynonymKind::AliasSymbol
+                | SynonymKind::PreviousSymbol
+                | SynonymKind::Abbreviation
+        );
         if symbolic && !has_signal {
             continue;
         }
         let hgnc = entry.id().starts_with("HGNC:");
         let rank = u8::from(hgnc) * 2 + u8::from(!symbolic);
         if best.as_ref().is_none_or(|b| rank > b.0) {
-            best = Some((rank, entry.id().to_owned(), hgnc.then(|| entry.name().to_owned())));
+            best = Some((
+                rank,
+                entry.id().to_owned(),
+                hgnc.then(|| entry.name().to_owned()),
+            ));
         }
     }
     best.map(|(_, id, symbol)| MarkerMention {

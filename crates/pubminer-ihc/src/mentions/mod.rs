@@ -131,7 +131,15 @@ pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentio
     if rules.on(crate::rules::Rule::GeneAliasDefinedAsTumour) {
         tumours::gene_aliases_defined_as_tumours(&mut markers, &mut tumours, &abbreviations);
     }
-    tumours::vocabulary(extractor, tagged, &texts, &markers, &abbreviations, rules, &mut tumours);
+    tumours::vocabulary(
+        extractor,
+        tagged,
+        &texts,
+        &markers,
+        &abbreviations,
+        rules,
+        &mut tumours,
+    );
     if rules.on(crate::rules::Rule::AbbreviatedTumours) {
         tumours::abbreviated(extractor, &texts, &markers, &abbreviations, &mut tumours);
     }

@@ -37,7 +37,11 @@ pub(super) fn head_phrase_tumours(texts: &[&str], tumours: &mut Vec<TumourMentio
 
 /// `primary tumors of breast, prostate, kidney and liver`: one tumour type per organ, with
 /// the organ as its site.
-pub(super) fn organ_list_tumours(tagged: &Document, texts: &[&str], tumours: &mut Vec<TumourMention>) {
+pub(super) fn organ_list_tumours(
+    tagged: &Document,
+    texts: &[&str],
+    tumours: &mut Vec<TumourMention>,
+) {
     for (p, text) in texts.iter().enumerate() {
         for list in organ_lists(text) {
             let (s, e) = (list.start, list.items.last().map_or(list.start, |i| i.1));

@@ -52,20 +52,34 @@ impl Abbreviations {
         let mut added = Vec::new();
         for ((short, _), (_, long_span)) in self.pairs.iter().zip(&self.spans) {
             let lp = long_span.passage as usize;
-            let (ls, le) = (long_span.range.start() as usize, long_span.range.end() as usize);
+            let (ls, le) = (
+                long_span.range.start() as usize,
+                long_span.range.end() as usize,
+            );
             // The long form is (nearly all) one marker mention.
             let Some(marker) = markers.iter().find(|m| {
-                m.passage == lp && m.start <= ls + 1 && m.end + 1 >= le && m.end > ls && m.start < le
+                m.passage == lp
+                    && m.start <= ls + 1
+                    && m.end + 1 >= le
+                    && m.end > ls
+                    && m.start < le
             }) else {
                 continue;
             };
-            if short.split(|c: char| !c.is_alphanumeric()).any(is_tumour_head) {
+            if short
+                .split(|c: char| !c.is_alphanumeric())
+                .any(is_tumour_head)
+            {
                 continue;
             }
             for (p, text) in texts.iter().enumerate() {
                 for (s, e) in word_occurrences(text, short) {
                     let e = s + short.len().min(e - s);
-                    if markers.iter().chain(&added).any(|m: &MarkerMention| m.passage == p && m.start < e && s < m.end) {
+                    if markers
+                        .iter()
+                        .chain(&added)
+                        .any(|m: &MarkerMention| m.passage == p && m.start < e && s < m.end)
+                    {
                         continue;
                     }
                     added.push(MarkerMention {
@@ -145,8 +159,8 @@ pub(super) fn vocabulary(
                 .is_some_and(|l| l.split(' ').any(is_tumour_head));
         // Processes are no tumour types, though MeSH files `carcinogenesis` among the
         // neoplastic processes.
-        let process =
-            rules.on(Rule::ProcessesAreNotTumours) && m.text.to_ascii_lowercase().ends_with("genesis");
+        let process = rules.on(Rule::ProcessesAreNotTumours)
+            && m.text.to_ascii_lowercase().ends_with("genesis");
         if process || !extractor.is_neoplasm(&link.id) && !head_ok {
             continue;
         }
@@ -162,7 +176,9 @@ pub(super) fn vocabulary(
             .mentions
             .iter()
             .find(|a| {
-                a.entity_type == "Anatomy" && a.passage == m.passage && m.range.contains_range(a.range)
+                a.entity_type == "Anatomy"
+                    && a.passage == m.passage
+                    && m.range.contains_range(a.range)
             })
             .map(|a| (a.text.clone(), a.links.first().map(|l| l.id.clone())));
         let long = m
@@ -172,7 +188,11 @@ pub(super) fn vocabulary(
         let (s, text, written) = match long {
             Some(long) => {
                 let (ms, modifiers) = modifiers_before(texts[p], s);
-                (ms, format!("{modifiers}{long}"), Some(texts[p][ms..e].to_owned()))
+                (
+                    ms,
+                    format!("{modifiers}{long}"),
+                    Some(texts[p][ms..e].to_owned()),
+                )
             }
             None => (s, m.text.clone(), None),
         };
@@ -232,7 +252,10 @@ pub(super) fn abbreviated(
             continue;
         }
         let lp = long_span.passage as usize;
-        let (ls, le) = (long_span.range.start() as usize, long_span.range.end() as usize);
+        let (ls, le) = (
+            long_span.range.start() as usize,
+            long_span.range.end() as usize,
+        );
         let inside = |t: &TumourMention| t.passage == lp && ls <= t.start && t.end <= le;
         let crosses = |t: &TumourMention| t.passage == lp && t.start < le && ls < t.end;
         // A mention that holds the long form (`lung adenocarcinomas (ADC)`, where the long
@@ -249,7 +272,10 @@ pub(super) fn abbreviated(
         let (name, id) = match &holder {
             Some(t) => (t.text.clone(), t.id.clone()),
             None => {
-                let site = tumours.iter().filter(|t| inside(t)).find_map(|t| t.site.clone());
+                let site = tumours
+                    .iter()
+                    .filter(|t| inside(t))
+                    .find_map(|t| t.site.clone());
                 let inner_id = tumours
                     .iter()
                     .filter(|t| inside(t))
@@ -284,7 +310,14 @@ pub(super) fn abbreviated(
                         .any(|m| m.passage == p && m.start < e && s < m.end);
                 if !taken {
                     let (ms, modifiers) = modifiers_before(text, s);
-                    let ms = if tumours.iter().any(|t| t.passage == p && t.start < s && ms < t.end) { s } else { ms };
+                    let ms = if tumours
+                        .iter()
+                        .any(|t| t.passage == p && t.start < s && ms < t.end)
+                    {
+                        s
+                    } else {
+                        ms
+                    };
                     let modifiers = if ms == s { "" } else { modifiers };
                     tumours.push(TumourMention {
                         passage: p,
@@ -310,8 +343,8 @@ fn modifiers_before(text: &str, start: usize) -> (usize, &str) {
     const NOT_MODIFIERS: [&str; 40] = [
         "the", "a", "an", "of", "in", "and", "or", "with", "for", "to", "from", "by", "as", "at",
         "on", "all", "these", "those", "this", "that", "other", "some", "most", "many", "both",
-        "each", "were", "was", "is", "are", "had", "has", "have", "positive", "negative",
-        "than", "not", "no", "any", "patients",
+        "each", "were", "was", "is", "are", "had", "has", "have", "positive", "negative", "than",
+        "not", "no", "any", "patients",
     ];
     let mut begin = start;
     for _ in 0..2 {

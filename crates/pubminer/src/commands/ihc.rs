@@ -454,7 +454,11 @@ impl<'a> EngineChoice<'a> {
 }
 
 fn names(rules: &[pubminer_ihc::Rule]) -> String {
-    rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+    rules
+        .iter()
+        .map(|r| r.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The model at `path`, else the compiled-in one.
@@ -466,8 +470,7 @@ pub fn read_model(path: Option<&Path>) -> Result<IhcModel> {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read the IHC model {}", p.display()))?;
-            IhcModel::parse(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+            IhcModel::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
         }
         None => IhcModel::builtin().map_err(|e| anyhow::anyhow!("the compiled-in IHC model: {e}")),
     }
@@ -912,7 +915,11 @@ pub fn read_golds(paths: &[PathBuf]) -> Result<Vec<pubminer_ihc::eval::GoldRecor
     for p in paths {
         for g in read_gold(p)? {
             if !seen.insert(g.id.clone()) {
-                anyhow::bail!("{}: record {} is also in an earlier gold file", p.display(), g.id);
+                anyhow::bail!(
+                    "{}: record {} is also in an earlier gold file",
+                    p.display(),
+                    g.id
+                );
             }
             all.push(g);
         }
@@ -1063,9 +1070,18 @@ pub fn train(args: &TrainArgs<'_>, quiet: bool) -> Result<std::process::ExitCode
     let mut files = Vec::new();
     for p in args.gold {
         let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-        let records = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count();
-        let name = p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
-        files.push(format!("{name} sha256:{:x} records:{records}", sha2::Sha256::digest(&bytes)));
+        let records = bytes
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count();
+        let name = p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        files.push(format!(
+            "{name} sha256:{:x} records:{records}",
+            sha2::Sha256::digest(&bytes)
+        ));
     }
     let started = Instant::now();
     let examples = pubminer_ihc::train::examples(&extractor, &gold, &settings.features);
@@ -1101,12 +1117,20 @@ pub fn rules() -> Result<std::process::ExitCode> {
         println!("  {:<30} {}", r.name(), r.describe());
     }
     let model = IhcModel::builtin().map_err(anyhow::Error::msg)?;
-    println!("\ncandidate features (--features-off NAME,...), with the compiled-in scorer's weights:");
-    for (f, w) in pubminer_ihc::features::Feature::ALL.iter().zip(&model.scorer.weights) {
+    println!(
+        "\ncandidate features (--features-off NAME,...), with the compiled-in scorer's weights:"
+    );
+    for (f, w) in pubminer_ihc::features::Feature::ALL
+        .iter()
+        .zip(&model.scorer.weights)
+    {
         println!("  {:<26} {w:>+7.3}  {}", f.name(), f.describe());
     }
     println!("\ndocument features, with the classifier's weights:");
-    for (f, w) in pubminer_ihc::classify::DocFeature::ALL.iter().zip(&model.classifier.weights) {
+    for (f, w) in pubminer_ihc::classify::DocFeature::ALL
+        .iter()
+        .zip(&model.classifier.weights)
+    {
         println!("  {:<26} {w:>+7.3}  {}", f.name(), f.describe());
     }
     println!(
