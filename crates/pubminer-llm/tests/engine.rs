@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pubminer_core::{Document, Passage, PassageKind};
 use pubminer_fetch::{ChatClient, ChatConfig};
-use pubminer_ihc::{Extractor, IhcPipeline, Mode};
+use pubminer_ihc::{Engine, Extractor, IhcPipeline, Label, Mode};
 use pubminer_lexicon::{Concept, EntityType, Lexicon, Synonym, SynonymKind, Tags};
 use pubminer_llm::LlmEngine;
 use pubminer_llm::cache::Cache;
@@ -137,7 +137,7 @@ fn ihc_llminer_prompts_in_validated_normalised_profiles_out() {
     let record = engine(&server.url, None)
         .record(&doc("TTF-1 in lung tumours", ABSTRACT), &extractor)
         .unwrap();
-    assert_eq!(record.label, "include", "{}", record.reason);
+    assert_eq!(record.label, Label::Include, "{}", record.reason);
     assert_eq!(record.profiles.len(), 3);
     let luad = &record.profiles[0];
     assert_eq!((luad.positive, luad.total), (Some(27), Some(35)));
@@ -157,7 +157,7 @@ fn ihc_llminer_prompts_in_validated_normalised_profiles_out() {
         made_up.rule
     );
     assert!(
-        record.reason.contains("1 not found in the abstract"),
+        record.reason.to_string().contains("1 not found in the abstract"),
         "{}",
         record.reason
     );
@@ -187,8 +187,8 @@ fn excludes_stop_after_the_first_prompt() {
             &extractor,
         )
         .unwrap();
-    assert_eq!(record.label, "exclude");
-    assert_eq!(record.reason, "LLM: Exclude");
+    assert_eq!(record.label, Label::Exclude);
+    assert_eq!(record.reason.to_string(), "LLM: Exclude");
     assert_eq!(server.requests.load(Ordering::SeqCst), 1);
 }
 
@@ -229,7 +229,7 @@ fn retries_errors_and_the_cache() {
     assert_eq!(server.requests.load(Ordering::SeqCst), before + 1);
 
     // Nothing listening: a network error after the attempts, as a skipped record in a run.
-    let pipeline = IhcPipeline::new(Extractor::new(lexicon()), true).with_engine(
+    let pipeline = IhcPipeline::new(Extractor::new(lexicon()), Engine::Rules, true).with_engine(
         Box::new(LlmEngine::new(
             Box::new(ChatClient::new(ChatConfig {
                 base_url: "http://127.0.0.1:9/v1".into(),
@@ -242,9 +242,9 @@ fn retries_errors_and_the_cache() {
         Mode::Alt,
     );
     let outcome = pipeline.process(&doc("t", ABSTRACT));
-    assert_eq!(outcome.record.label, "exclude");
+    assert_eq!(outcome.record.label, Label::Exclude);
     assert!(
-        outcome.record.reason.starts_with("LLM failed"),
+        outcome.record.reason.to_string().starts_with("LLM failed"),
         "{}",
         outcome.record.reason
     );
@@ -254,11 +254,11 @@ fn retries_errors_and_the_cache() {
 #[test]
 fn hybrid_asks_only_where_the_default_engine_is_unsure() {
     let server = serve(0);
-    let pipeline = IhcPipeline::new(Extractor::new(lexicon()), true)
+    let pipeline = IhcPipeline::new(Extractor::new(lexicon()), Engine::Rules, true)
         .with_engine(Box::new(engine(&server.url, None)), Mode::Hybrid);
     // The default engine reads this one itself: no request.
     let sure = pipeline.process(&doc("TTF-1 in lung adenocarcinoma", ABSTRACT));
-    assert_eq!(sure.record.label, "include");
+    assert_eq!(sure.record.label, Label::Include);
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
     // IHC and a marker, but no count the rules can read: the LLM is asked.
     let unsure = pipeline.process(&doc(
@@ -267,7 +267,7 @@ fn hybrid_asks_only_where_the_default_engine_is_unsure() {
     ));
     assert!(server.requests.load(Ordering::SeqCst) > 0);
     assert!(
-        unsure.record.reason.contains("unsure"),
+        unsure.record.reason.to_string().contains("unsure"),
         "{}",
         unsure.record.reason
     );
