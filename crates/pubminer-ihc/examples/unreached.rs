@@ -19,6 +19,31 @@ fn main() {
         }
     }
     let examples = pubminer_ihc::train::examples(&extractor, &gold, &Default::default());
+    if let Some(needle) = std::env::var("TRACE_SENTENCE").ok() {
+        for e in &examples {
+            let a = &e.analysis;
+            for c in &a.candidates.candidates {
+                let anchor = &a.candidates.anchors[c.anchor];
+                let s = &a.context.sentences[anchor.sentence];
+                if !a.texts[s.passage][s.start..s.end].contains(&needle) {
+                    continue;
+                }
+                let p = a.profile(c);
+                println!(
+                    "{:?} {} | {} | {:?}/{:?} {:?} {:?} pick={}",
+                    anchor.kind,
+                    p.marker,
+                    p.tumour_type,
+                    p.positive,
+                    p.total,
+                    c.how,
+                    c.total_from,
+                    c.rule_pick
+                );
+            }
+        }
+        return;
+    }
     if class.as_deref() == Some("dump") {
         use std::io::Write as _;
         let mut out =

@@ -157,7 +157,11 @@ impl Context {
             .filter(|(_, t)| Some(t.passage) == title && !is_generic(&t.text))
             .max_by_key(|(_, t)| t.end - t.start)
             .map(|(i, _)| i);
-        let mut distinct: Vec<String> = mentions.markers.iter().map(|m| m.key()).collect();
+        // The rules' markers: those of the vocabularies.
+        let vocab: Vec<usize> = (0..mentions.markers.len())
+            .filter(|&i| mentions.markers[i].vocabulary())
+            .collect();
+        let mut distinct: Vec<String> = vocab.iter().map(|&i| mentions.markers[i].key()).collect();
         distinct.sort();
         distinct.dedup();
         Self {
@@ -171,14 +175,15 @@ impl Context {
             series: texts.iter().rev().find_map(|t| series_size(t)),
             title_tumour,
             distinct_markers: distinct.len(),
-            only_marker: (distinct.len() == 1).then_some(0),
+            only_marker: vocab.first().copied().filter(|_| distinct.len() == 1),
             main_marker: main_marker(mentions, title),
         }
     }
 
     /// The size of the group a tumour name belongs to: the same name, one that starts the
-    /// other, the same words cut to seven letters, or the only group ending with the name
-    /// (`adenocarcinomas` for `lung adenocarcinomas`).
+    /// other, the same words cut to seven letters, the only group ending with the name
+    /// (`adenocarcinomas` for `lung adenocarcinomas`), or the only group the name ends with
+    /// (`usual leiomyomas` for `leiomyomas`).
     #[must_use]
     pub fn group_of(&self, keys: &mut KeyBuilder, name: &str) -> Option<u32> {
         let key = keys.name_key(name);
@@ -199,6 +204,16 @@ impl Context {
                 let tail = format!(" {key}");
                 let mut ending = groups.iter().filter(|g| g.key.ends_with(&tail));
                 match (ending.next(), ending.next()) {
+                    (Some(g), None) => Some(g),
+                    _ => None,
+                }
+            })
+            .or_else(|| {
+                // `usual leiomyomas` for the only group `leiomyomas`.
+                let mut ended = groups
+                    .iter()
+                    .filter(|g| key.ends_with(&format!(" {}", g.key)));
+                match (ended.next(), ended.next()) {
                     (Some(g), None) => Some(g),
                     _ => None,
                 }
@@ -238,7 +253,7 @@ fn main_marker(mentions: &Mentions, title: Option<usize>) -> Option<usize> {
     let mut counts: std::collections::HashMap<String, (usize, usize)> =
         std::collections::HashMap::new();
     for (i, m) in mentions.markers.iter().enumerate() {
-        if m.source == crate::mentions::MarkerSource::Shape {
+        if !m.vocabulary() {
             continue;
         }
         let e = counts.entry(m.key()).or_insert((0, i));

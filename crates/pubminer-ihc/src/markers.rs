@@ -132,7 +132,7 @@ impl MarkerLexicon {
         if let Some(spellings) = self.case_sensitive.get(&key)
             && !spellings
                 .iter()
-                .any(|s| s.replace('-', "") == name.replace('-', ""))
+                .any(|s| s.replace(['-', ' '], "") == name.replace(['-', ' '], ""))
         {
             return None;
         }

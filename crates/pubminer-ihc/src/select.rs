@@ -140,7 +140,9 @@ pub fn trained(analysis: &Analysis, scores: &[f32], threshold: f32) -> Vec<(usiz
         }
         let p = analysis.profile(c);
         let marker = marker_key(&p, &mut keys);
-        let tumour = keys.name_key(&p.tumour_type);
+        // The tumour's name, abbreviations written out: `LADCs` and `lung adenocarcinomas`
+        // are one tumour type as written.
+        let tumour = keys.name_key(&analysis.mentions.tumours[c.tumour].text);
         let clash = taken.iter().any(|(j, q, qm, qt)| {
             let same_marker = *qm == marker;
             (same_marker && cands[*j].anchor == c.anchor)

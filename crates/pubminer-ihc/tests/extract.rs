@@ -3,105 +3,12 @@
 //! totals, negative states, clauses, coordination, thresholds, case reports, other assays,
 //! and the include/exclude decision with its reason.
 
-use std::sync::Arc;
+mod common;
 
-use pubminer_core::{Document, Passage, PassageKind};
+use common::{doc, lexicon, profiles, row};
 use pubminer_ihc::extract::Extractor;
 use pubminer_ihc::pipeline::{Engine, IhcPipeline};
 use pubminer_ihc::{Label, Reason};
-use pubminer_lexicon::{Concept, EntityType, Lexicon, Synonym, SynonymKind, Tags};
-
-fn gene(id: &str, symbol: &str, aliases: &[&str]) -> Concept {
-    let mut c = Concept::new(id, symbol, EntityType::Gene, "hgnc");
-    c.synonyms.push(Synonym::new(symbol, SynonymKind::Symbol));
-    for a in aliases {
-        c.synonyms.push(Synonym::new(*a, SynonymKind::AliasSymbol));
-    }
-    c
-}
-
-fn tumour(id: &str, name: &str, synonyms: &[&str]) -> Concept {
-    let mut c = Concept::new(id, name, EntityType::Disease, "oncotree");
-    for s in synonyms {
-        c.synonyms.push(Synonym::new(*s, SynonymKind::Exact));
-    }
-    c.tags = Tags::NEOPLASM;
-    c
-}
-
-fn lexicon() -> Arc<Lexicon> {
-    Arc::new(
-        Lexicon::from_concepts(vec![
-            gene("HGNC:11825", "NKX2-1", &["TTF-1", "TTF1"]),
-            gene("HGNC:12397", "TTF1", &[]),
-            gene("HGNC:7656", "NCAM1", &["CD56"]),
-            gene("HGNC:11506", "SYP", &[]),
-            gene("HGNC:427", "ALK", &[]),
-            gene("HGNC:1806", "CDX2", &[]),
-            gene("HGNC:7325", "MSH2", &[]),
-            gene("HGNC:16905", "WDHD1", &["AND-1"]),
-            tumour(
-                "ONCOTREE:LUAD",
-                "lung adenocarcinoma",
-                &["lung adenocarcinomas"],
-            ),
-            tumour("ONCOTREE:SCLC", "small cell carcinoma", &[]),
-            tumour("ONCOTREE:IMT", "inflammatory myofibroblastic tumor", &[]),
-            tumour("ONCOTREE:NF", "nodular fasciitis", &[]),
-            tumour("ONCOTREE:LMS", "leiomyosarcoma", &[]),
-            tumour("ONCOTREE:COAD", "colonic adenocarcinoma", &[]),
-            // MeSH files carcinogenesis among the neoplastic processes.
-            tumour("MESH:D063646", "carcinogenesis", &[]),
-            tumour("ONCOTREE:ADNOS", "adenocarcinoma", &["adenocarcinomas"]),
-            // OncoTree's generic `tumor`, as in the shipped vocabularies.
-            tumour("ONCOTREE:MT", "tumor", &["tumors", "tumour", "tumours"]),
-            tumour(
-                "MONDO:0019060",
-                "bone tumor",
-                &["bone tumors", "bone and soft tissue tumors"],
-            ),
-            tumour(
-                "ONCOTREE:SEB",
-                "sebaceous neoplasm",
-                &["sebaceous neoplasms"],
-            ),
-        ])
-        .unwrap(),
-    )
-}
-
-fn doc(title: &str, text: &str) -> Document {
-    let mut d = Document::new("1");
-    d.passages.push(Passage::new(PassageKind::Title, title));
-    d.passages.push(Passage::new(PassageKind::Abstract, text));
-    d
-}
-
-/// `(marker symbol or text, tumour, positive, total)` of each profile.
-fn profiles(title: &str, text: &str) -> Vec<(String, String, Option<u32>, Option<u32>)> {
-    let found = Extractor::new(lexicon()).extract(&doc(title, text));
-    found
-        .profiles
-        .iter()
-        .map(|p| {
-            (
-                p.marker_symbol.clone().unwrap_or_else(|| p.marker.clone()),
-                p.tumour_type.to_lowercase(),
-                p.positive,
-                p.total,
-            )
-        })
-        .collect()
-}
-
-fn row(
-    m: &str,
-    t: &str,
-    x: Option<u32>,
-    y: Option<u32>,
-) -> (String, String, Option<u32>, Option<u32>) {
-    (m.to_owned(), t.to_owned(), x, y)
-}
 
 #[test]
 fn counts_in_their_common_phrasings() {

@@ -157,7 +157,10 @@ fn ihc_llminer_prompts_in_validated_normalised_profiles_out() {
         made_up.rule
     );
     assert!(
-        record.reason.to_string().contains("1 not found in the abstract"),
+        record
+            .reason
+            .to_string()
+            .contains("1 not found in the abstract"),
         "{}",
         record.reason
     );

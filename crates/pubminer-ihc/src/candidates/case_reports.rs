@@ -144,6 +144,7 @@ pub(super) fn sentence(
                     how: How::CaseReport,
                     total_from: TotalFrom::Patients,
                     rule_pick: context.case_report
+                        && mm.vocabulary()
                         && !background
                         && !mm.combined
                         && Some((t, from)) == rule_tumour

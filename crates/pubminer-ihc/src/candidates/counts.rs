@@ -49,15 +49,34 @@ pub(super) fn sentence(
     let counts = find_counts(&a);
     out.counts_seen += counts.len();
     let mut used = Vec::new();
+    let sentence = &context.sentences[view.index];
+    let lower = view.lower;
+    let about_staining = !view.vocab.is_empty()
+        || sentence.staining
+        || ["reactiv", "label", "detect"]
+            .iter()
+            .any(|w| lower.contains(w));
+    let rules_read_counts = about_staining || !rules.on(Rule::StainingSentence);
+    // Parallel lists: `desmin, SMA, MSA and HCD ... 28, 30, 29, and two of the MFHs`.
+    let list_taken = super::lists::parallel_list(
+        view,
+        texts,
+        mentions,
+        context,
+        rules,
+        keys,
+        &a,
+        rules_read_counts,
+        carry,
+        out,
+    );
     if counts.is_empty() {
         return used;
     }
-    let sentence = &context.sentences[view.index];
-    let lower = view.lower;
     let off = view.offset;
     let m_of = |i: usize| &mentions.markers[i];
     let t_of = |i: usize| &mentions.tumours[i];
-    let distinct = distinct_markers(mentions, &view.markers);
+    let distinct = distinct_markers(mentions, &view.vocab);
     // The rules' distances: a tumour before a count is measured from the count's start, one
     // after it from its end; markers before a count are preferred to markers after it.
     let tumour_near = |from: usize, to: usize, among: &[usize]| {
@@ -91,26 +110,6 @@ pub(super) fn sentence(
             Some((t, TumourFrom::Sentence))
         }
     };
-    let about_staining = !view.markers.is_empty()
-        || sentence.staining
-        || ["reactiv", "label", "detect"]
-            .iter()
-            .any(|w| lower.contains(w));
-    let rules_read_counts = about_staining || !rules.on(Rule::StainingSentence);
-
-    // Parallel lists: `desmin, SMA, MSA and HCD ... 28, 30, 29, and 29 of 30 LMS`.
-    let list_taken = super::lists::parallel_list(
-        view,
-        texts,
-        mentions,
-        context,
-        rules,
-        keys,
-        &a,
-        rules_read_counts,
-        carry,
-        out,
-    );
 
     let respectively = rules.on(Rule::Respectively) && lower.contains("respectively");
     let mut previous_not_positivity = false;
@@ -160,7 +159,7 @@ pub(super) fn sentence(
             || !rules_read_counts
             || list_taken;
         let clause_markers: Vec<usize> = view
-            .markers
+            .vocab
             .iter()
             .copied()
             .filter(|&m| in_clause(m_of(m).start, m_of(m).end))
@@ -177,7 +176,7 @@ pub(super) fn sentence(
         } else if !clause_markers.is_empty() {
             marker_near(c.range.start, &clause_markers).or(fallback)
         } else {
-            marker_near(c.range.start, &view.markers).or(fallback)
+            marker_near(c.range.start, &view.vocab).or(fallback)
         }
         .filter(|&m| !m_of(m).combined);
         let rule_tumour = if respectively && view.tumours.len() == counts.len() {

@@ -36,7 +36,7 @@ pub(super) fn parallel_list(
     let lower = view.lower;
     let m_of = |i: usize| &mentions.markers[i];
     let t_of = |i: usize| &mentions.tumours[i];
-    let distinct = distinct_markers(mentions, &view.markers);
+    let distinct = distinct_markers(mentions, &view.vocab);
     let main = |t: usize| -> Option<(usize, TumourFrom)> {
         if !is_generic(&t_of(t).text) {
             Some((t, TumourFrom::Sentence))

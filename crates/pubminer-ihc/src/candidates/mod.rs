@@ -183,6 +183,8 @@ pub(crate) struct SentenceView<'a> {
     pub lower: &'a str,
     /// Marker indices in the sentence.
     pub markers: Vec<usize>,
+    /// Those the rules read (curated or tagged by the vocabularies).
+    pub vocab: Vec<usize>,
     /// Tumour indices in the sentence.
     pub tumours: Vec<usize>,
     /// Passage offset of the sentence.
@@ -208,15 +210,21 @@ pub fn generate(
     let mut out = Candidates::default();
     let mut carry = Carry::default();
     for (index, s) in context.sentences.iter().enumerate() {
+        let markers: Vec<usize> = (0..mentions.markers.len())
+            .filter(|&i| {
+                let m = &mentions.markers[i];
+                m.passage == s.passage && m.start >= s.start && m.end <= s.end
+            })
+            .collect();
         let view = SentenceView {
             index,
             text: &texts[s.passage][s.start..s.end],
             lower: &s.lower,
-            markers: (0..mentions.markers.len())
-                .filter(|&i| {
-                    let m = &mentions.markers[i];
-                    m.passage == s.passage && m.start >= s.start && m.end <= s.end
-                })
+            markers: markers.clone(),
+            vocab: markers
+                .iter()
+                .copied()
+                .filter(|&i| mentions.markers[i].vocabulary())
                 .collect(),
             tumours: (0..mentions.tumours.len())
                 .filter(|&i| {
@@ -235,7 +243,7 @@ pub fn generate(
         marker_statements::marker_statements(&view, mentions, context, rules, keys, &mut out);
         case_reports::sentence(&view, mentions, context, rules, &mut out);
         if let Some(&m) = view
-            .markers
+            .vocab
             .iter()
             .rev()
             .find(|&&m| !mentions.markers[m].combined)

@@ -84,7 +84,7 @@ pub(super) fn sentence(
     // `all of the X but none of the Y`: the cue negates only what follows it.
     let contrast = none_cue.filter(|&at| contains_word(&lower[..at], "all"));
     let single: Vec<usize> = view
-        .markers
+        .vocab
         .iter()
         .copied()
         .filter(|&m| !m_of(m).combined)
@@ -191,7 +191,13 @@ pub(super) fn sentence(
             ),
             near_tumours: vec![occ],
         });
-        let mut markers: Vec<(usize, bool)> = single.iter().map(|&m| (m, false)).collect();
+        let mut markers: Vec<(usize, bool)> = view
+            .markers
+            .iter()
+            .copied()
+            .filter(|&m| !m_of(m).combined)
+            .map(|m| (m, false))
+            .collect();
         for m in rule_markers
             .iter()
             .copied()
@@ -206,6 +212,10 @@ pub(super) fn sentence(
             }
         }
         let mut readings = statement_readings(&totals);
+        if n.is_none() && !totals.is_empty() {
+            // The rules' reading when no total of the tumour is stated: none, of unknown size.
+            readings.push((Some(0), None, How::NoneOfGroup, TotalFrom::None));
+        }
         if let Some((n, g)) = part {
             readings.push((Some(n), Some(g), How::CountOfGroup, TotalFrom::Group));
             readings.push((

@@ -123,6 +123,8 @@ named_enum! {
     MarkerCurated = "marker-curated",
     /// The marker is a gene of the main lexicon.
     MarkerLexicon = "marker-lexicon",
+    /// The marker is a gene or family name of the main lexicon matched case aside.
+    MarkerNamed = "marker-named",
     /// The marker is a marker-shaped word no vocabulary lists.
     MarkerShape = "marker-shape",
     /// The marker is half of a double stain.

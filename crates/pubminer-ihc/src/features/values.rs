@@ -145,6 +145,7 @@ pub(super) fn fill(
     set(F::MostPositives, most);
     set(F::MarkerCurated, m.source == MarkerSource::Curated);
     set(F::MarkerLexicon, m.source == MarkerSource::Lexicon);
+    set(F::MarkerNamed, m.source == MarkerSource::Named);
     set(F::MarkerShape, m.source == MarkerSource::Shape);
     set(F::MarkerCombined, m.combined);
     set(F::MarkerCarried, c.marker_carried);

@@ -110,10 +110,9 @@ fn mark_double_stains(markers: &mut [MarkerMention], texts: &[&str]) {
     }
 }
 
-/// Words that name no marker, though a vocabulary may list them as a gene's name or they
-/// are written in capitals: generic protein words, quantifiers, the headings of structured
-/// abstracts.
-const GENERIC_WORDS: [&str; 30] = [
+/// Words that name no marker, though a vocabulary may list them as a gene's name:
+/// generic protein words and quantifiers.
+const GENERIC_WORDS: [&str; 16] = [
     "protein",
     "proteins",
     "antigen",
@@ -130,6 +129,10 @@ const GENERIC_WORDS: [&str; 30] = [
     "all",
     "none",
     "both",
+];
+
+/// The headings of structured abstracts, often run into the next word (`RESULTSCDX2`).
+const HEADINGS: [&str; 14] = [
     "results",
     "methods",
     "background",
@@ -138,13 +141,29 @@ const GENERIC_WORDS: [&str; 30] = [
     "objective",
     "objectives",
     "purpose",
-    "aim",
     "aims",
     "design",
     "introduction",
     "materials",
     "findings",
+    "patients",
 ];
+
+/// Capitals that name methods, not antigens (`IHC`, `FISH`, `PCR`).
+const METHODS: [&str; 12] = [
+    "IHC", "FISH", "PCR", "ISH", "CISH", "SISH", "EBER", "TMA", "NGS", "RT-PCR", "qPCR", "WHO",
+];
+
+/// A word that looks like a marker but names none: a generic word, a method, a heading, or a
+/// heading run into the next word (`RESULTSCDX2`).
+fn not_a_marker(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    GENERIC_WORDS.contains(&lower.as_str())
+        || METHODS.contains(&word)
+        || HEADINGS
+            .iter()
+            .any(|h| lower.starts_with(h) && word.starts_with(&h.to_uppercase()))
+}
 
 /// Words glued by `-`, `.` or `/` without spaces (`Ber-EP4`, `B72.3`, `CA19-9`): byte ranges.
 fn chunks(text: &str) -> Vec<(usize, usize)> {
@@ -265,10 +284,7 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
                     ));
                     break;
                 }
-                if len == 1
-                    && marker_shaped(span)
-                    && !GENERIC_WORDS.contains(&span.to_lowercase().as_str())
-                {
+                if len == 1 && marker_shaped(span) && !not_a_marker(span) {
                     hit = Some((
                         1,
                         MarkerMention {
@@ -299,10 +315,7 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
 /// The lexicon's gene or protein family a name spells, case aside: an HGNC gene first, then
 /// any other gene concept. Short lower-case words need a name, not a symbol (`set`, `can`).
 fn lexicon_marker(lexicon: &Lexicon, keys: &mut KeyBuilder, span: &str) -> Option<MarkerMention> {
-    if span
-        .split_whitespace()
-        .all(|w| GENERIC_WORDS.contains(&w.to_lowercase().as_str()))
-    {
+    if span.split_whitespace().all(not_a_marker) {
         return None;
     }
     let has_signal = span
@@ -347,7 +360,7 @@ fn lexicon_marker(lexicon: &Lexicon, keys: &mut KeyBuilder, span: &str) -> Optio
         text: String::new(),
         id: Some(id),
         symbol,
-        source: MarkerSource::Lexicon,
+        source: MarkerSource::Named,
         combined: false,
     })
 }

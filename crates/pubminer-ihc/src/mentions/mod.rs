@@ -20,8 +20,11 @@ use crate::rules::RuleSet;
 pub enum MarkerSource {
     /// The curated IHC marker list.
     Curated,
-    /// A gene of the main lexicon.
+    /// A gene of the main lexicon, as the dictionary tagger finds it.
     Lexicon,
+    /// A gene or protein family of the main lexicon, its name matched case aside (`Myb`,
+    /// `maspin`).
+    Named,
     /// A marker-shaped word in a marker's place that no vocabulary lists.
     Shape,
 }
@@ -58,6 +61,13 @@ impl MarkerMention {
     #[must_use]
     pub fn curated(&self) -> bool {
         self.source == MarkerSource::Curated
+    }
+
+    /// True for a marker of the vocabularies the rules read (curated, or a gene the tagger
+    /// found); names matched case aside and marker-shaped words are the trained engine's.
+    #[must_use]
+    pub fn vocabulary(&self) -> bool {
+        matches!(self.source, MarkerSource::Curated | MarkerSource::Lexicon)
     }
 }
 

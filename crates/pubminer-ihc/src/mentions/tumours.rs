@@ -2,7 +2,7 @@
 
 use pubminer_core::{Document, Span};
 
-use super::{MarkerMention, TumourMention, TumourSource};
+use super::{MarkerMention, MarkerSource, TumourMention, TumourSource};
 use crate::extract::Extractor;
 use crate::rules::{Rule, RuleSet};
 use crate::words::{is_tumour_head, names_a_tumour, word_occurrences};
@@ -57,13 +57,17 @@ impl Abbreviations {
                 long_span.range.end() as usize,
             );
             // The long form is (nearly all) one marker mention.
-            let Some(marker) = markers.iter().find(|m| {
-                m.passage == lp
-                    && m.start <= ls + 1
-                    && m.end + 1 >= le
-                    && m.end > ls
-                    && m.start < le
-            }) else {
+            let Some(marker) = markers
+                .iter()
+                .find(|m| {
+                    m.passage == lp
+                        && m.start <= ls + 1
+                        && m.end + 1 >= le
+                        && m.end > ls
+                        && m.start < le
+                })
+                .cloned()
+            else {
                 continue;
             };
             if short
@@ -75,13 +79,16 @@ impl Abbreviations {
             for (p, text) in texts.iter().enumerate() {
                 for (s, e) in word_occurrences(text, short) {
                     let e = s + short.len().min(e - s);
+                    // A marker-shaped word no vocabulary named gives way to the defined one.
+                    let overlaps = |m: &MarkerMention| m.passage == p && m.start < e && s < m.end;
                     if markers
                         .iter()
                         .chain(&added)
-                        .any(|m: &MarkerMention| m.passage == p && m.start < e && s < m.end)
+                        .any(|m| overlaps(m) && m.source != MarkerSource::Shape)
                     {
                         continue;
                     }
+                    markers.retain(|m| !overlaps(m));
                     added.push(MarkerMention {
                         passage: p,
                         start: s,
