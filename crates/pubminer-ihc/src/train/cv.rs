@@ -55,7 +55,25 @@ pub struct CvReport {
     pub gold_profiles: usize,
     /// Unreached gold profiles by class, with examples.
     pub unreached: Vec<(Unreached, String)>,
+    /// Mean and standard deviation over the folds of each figure, trained engine.
+    pub trained_folds: Vec<(String, f64, f64)>,
+    /// The same for the rules alone.
+    pub rules_folds: Vec<(String, f64, f64)>,
 }
+
+type Figure = (&'static str, fn(&IhcReport) -> f64);
+
+/// The figures reported per fold.
+const FIGURES: [Figure; 8] = [
+    ("accuracy", |r| r.accuracy),
+    ("include_precision", |r| r.include_precision),
+    ("include_recall", |r| r.include_recall),
+    ("include_f1", |r| r.include_f1),
+    ("profile_precision", |r| r.profile_precision),
+    ("profile_recall", |r| r.profile_recall),
+    ("profile_f1", |r| r.profile_f1),
+    ("fully_correct", |r| r.fully_correct),
+];
 
 /// k-fold cross-validation over `examples`.
 ///
@@ -107,7 +125,23 @@ pub fn cross_validate(
         all_rules.extend(rules);
     }
     let gold: Vec<GoldRecord> = examples.iter().map(|e| e.gold.clone()).collect();
+    let stats = |trained: bool| -> Vec<(String, f64, f64)> {
+        FIGURES
+            .iter()
+            .map(|(name, f)| {
+                let v: Vec<f64> = folds_out
+                    .iter()
+                    .map(|x: &FoldReport| f(if trained { &x.trained } else { &x.rules }))
+                    .collect();
+                let (m, sd) = mean_sd(&v);
+                ((*name).to_owned(), m, sd)
+            })
+            .collect()
+    };
+    let (trained_folds, rules_folds) = (stats(true), stats(false));
     Ok(CvReport {
+        trained_folds,
+        rules_folds,
         k,
         seed: settings.seed,
         folds: folds_out,
@@ -134,17 +168,6 @@ fn mean_sd(values: &[f64]) -> (f64, f64) {
 }
 
 impl CvReport {
-    /// Mean and sample standard deviation over the folds of one figure of one engine.
-    #[must_use]
-    pub fn fold_stat(&self, trained: bool, figure: fn(&IhcReport) -> f64) -> (f64, f64) {
-        let v: Vec<f64> = self
-            .folds
-            .iter()
-            .map(|f| figure(if trained { &f.trained } else { &f.rules }))
-            .collect();
-        mean_sd(&v)
-    }
-
     /// A readable report.
     #[must_use]
     pub fn render(&self) -> String {
@@ -179,22 +202,9 @@ impl CvReport {
             }
         }
         let _ = writeln!(s, "\nmean ± sd over folds:");
-        type Figure = (&'static str, fn(&IhcReport) -> f64);
-        let figures: [Figure; 8] = [
-            ("accuracy", |r| r.accuracy),
-            ("include P", |r| r.include_precision),
-            ("include R", |r| r.include_recall),
-            ("include F1", |r| r.include_f1),
-            ("profile P", |r| r.profile_precision),
-            ("profile R", |r| r.profile_recall),
-            ("profile F1", |r| r.profile_f1),
-            ("fully correct", |r| r.fully_correct),
-        ];
-        let _ = writeln!(s, "  {:<14} {:>15} {:>15}", "", "trained", "rules");
-        for (name, f) in figures {
-            let (tm, ts) = self.fold_stat(true, f);
-            let (rm, rs) = self.fold_stat(false, f);
-            let _ = writeln!(s, "  {name:<14} {tm:>7.3} ± {ts:.3} {rm:>7.3} ± {rs:.3}");
+        let _ = writeln!(s, "  {:<18} {:>15} {:>15}", "", "trained", "rules");
+        for ((name, tm, ts), (_, rm, rs)) in self.trained_folds.iter().zip(&self.rules_folds) {
+            let _ = writeln!(s, "  {name:<18} {tm:>7.3} ± {ts:.3} {rm:>7.3} ± {rs:.3}");
         }
         let _ = writeln!(
             s,
