@@ -312,6 +312,32 @@ impl Extractor {
             .and_then(|id| self.tumour_concept(&id))
     }
 
+    /// The tumour concept of a tumour type's name that no mention linked: the name, its
+    /// singular (`renal cell carcinomas`), or, for one organ of a list (`primary tumors of
+    /// breast`), the organ's tumour (`breast tumor`).
+    pub(crate) fn tumour_id_for(&self, name: &str) -> Option<String> {
+        let singular = |s: &str| {
+            s.split(' ')
+                .map(|w| {
+                    w.strip_suffix("es")
+                        .filter(|b| b.ends_with("oma") || b.ends_with("ss"))
+                        .or_else(|| {
+                            w.strip_suffix('s')
+                                .filter(|b| b.len() > 2 && !b.ends_with('s'))
+                        })
+                        .unwrap_or(w)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut tried = vec![name.to_owned(), singular(name)];
+        if let Some((head, organ)) = name.split_once(" of ") {
+            let head_word = head.rsplit(' ').next().unwrap_or(head);
+            tried.push(format!("{organ} {}", singular(head_word)));
+        }
+        tried.iter().find_map(|n| self.tumour_id_of_name(n))
+    }
+
     pub(crate) fn is_neoplasm(&self, link_id: &str) -> bool {
         self.lexicon
             .find_id(link_id)

@@ -495,6 +495,7 @@ mod tests {
         assert_eq!(table.len(), 2, "rows without counts are skipped");
         let row = |tumour: &str, x: u64, n: u64| LandscapeRow {
             marker: "NKX2-1".into(),
+            marker_name: "NKX2-1".into(),
             tumour: String::new(),
             tumour_name: tumour.into(),
             positive: x,

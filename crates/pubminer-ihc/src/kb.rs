@@ -103,8 +103,11 @@ pub struct DocInfo {
 /// One row of the landscape.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct LandscapeRow {
-    /// Marker (HGNC symbol, or the concept / name).
+    /// Marker key (HGNC symbol, or the concept / name): what rows pool by.
     pub marker: String,
+    /// The marker's name to show: the HGNC symbol, else a name as written (`CLA` rather than
+    /// the concept `IHC:CLA`).
+    pub marker_name: String,
     /// Tumour type (concept id when normalised, with a name).
     pub tumour: String,
     /// A name of the tumour type as written.
@@ -379,6 +382,7 @@ impl Kb {
                 "SELECT coalesce(p.marker_symbol, p.marker_id, lower(p.marker)) AS mk,
                         coalesce(p.tumour_id, lower(p.tumour_type)) AS tk,
                         min(p.tumour_type),
+                        min(coalesce(p.marker_symbol, p.marker)),
                         sum(CASE WHEN p.case_report = 0 AND p.positive IS NOT NULL AND p.total IS NOT NULL THEN p.positive ELSE 0 END),
                         sum(CASE WHEN p.case_report = 0 AND p.positive IS NOT NULL AND p.total IS NOT NULL THEN p.total ELSE 0 END),
                         count(DISTINCT CASE WHEN p.case_report = 0 AND p.total IS NOT NULL THEN p.document END),
@@ -400,18 +404,20 @@ impl Kb {
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, i64>(5)?,
                     r.get::<_, i64>(6)?,
-                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, i64>(7)?,
                     r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, String>(3)?,
                 ))
             })
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in rows {
-            let (mk, tk, tn, x, n, studies, cases, docs, sites) = row.map_err(self.err())?;
+            let (mk, tk, tn, x, n, studies, cases, docs, sites, marker_name) =
+                row.map_err(self.err())?;
             let (x, n) = (x.max(0) as u64, n.max(0) as u64);
             if n < min_total && cases == 0 {
                 continue;
@@ -419,6 +425,7 @@ impl Kb {
             let (low, high) = wilson(x, n);
             out.push(LandscapeRow {
                 marker: mk,
+                marker_name,
                 tumour: tk,
                 tumour_name: tn,
                 positive: x,

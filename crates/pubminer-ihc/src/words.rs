@@ -136,7 +136,7 @@ pub fn is_generic(text: &str) -> bool {
         "cases",
     ];
     // Determiners, quantifiers and result words say which tumours, not what type.
-    const NOT_A_TYPE: [&str; 24] = [
+    const NOT_A_TYPE: [&str; 48] = [
         "the",
         "these",
         "those",
@@ -161,6 +161,30 @@ pub fn is_generic(text: &str) -> bool {
         "human",
         "studied",
         "examined",
+        "resected",
+        "individual",
+        "original",
+        "corresponding",
+        "respective",
+        "residual",
+        "same",
+        "index",
+        "biopsied",
+        "tested",
+        "evaluated",
+        "stained",
+        "available",
+        "whole",
+        "entire",
+        "single",
+        "two",
+        "three",
+        "four",
+        "five",
+        "per",
+        "any",
+        "various",
+        "different",
     ];
     let t = text.trim().to_ascii_lowercase();
     let words: Vec<&str> = t.split_whitespace().collect();

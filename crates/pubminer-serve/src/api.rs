@@ -127,6 +127,7 @@ fn landscape_cells(r: &LandscapeRow) -> Vec<String> {
 #[derive(Serialize)]
 pub struct RowOut<'a> {
     marker: &'a str,
+    marker_name: &'a str,
     tumour: &'a str,
     tumour_name: &'a str,
     positive: u64,
@@ -145,6 +146,7 @@ impl<'a> RowOut<'a> {
     fn new(r: &'a LandscapeRow, documents: bool) -> Self {
         Self {
             marker: &r.marker,
+            marker_name: &r.marker_name,
             tumour: &r.tumour,
             tumour_name: &r.tumour_name,
             positive: r.positive,

@@ -170,5 +170,9 @@ pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentio
     }
     tumours.sort_by_key(|t| (t.passage, t.start));
     markers.sort_by_key(|m| (m.passage, m.start));
+    // A tumour type a vocabulary names gets its concept, however the document wrote it.
+    for t in tumours.iter_mut().filter(|t| t.id.is_none()) {
+        t.id = extractor.tumour_id_for(&t.text);
+    }
     Mentions { markers, tumours }
 }

@@ -203,6 +203,7 @@ pub fn render_landscape(
     let mut s = String::new();
     let header = [
         "marker",
+        "marker_name",
         "tumour",
         "tumour_name",
         "positive",
@@ -234,6 +235,7 @@ pub fn render_landscape(
             for r in rows {
                 let values = [
                     field(&r.marker),
+                    field(&r.marker_name),
                     field(&r.tumour),
                     field(&r.tumour_name),
                     r.positive.to_string(),
@@ -262,7 +264,7 @@ pub fn render_landscape(
                 .clamp(6, 48);
             let marker_w = rows
                 .iter()
-                .map(|r| r.marker.chars().count())
+                .map(|r| r.marker_name.chars().count())
                 .max()
                 .unwrap_or(6)
                 .clamp(6, 16);
@@ -291,7 +293,7 @@ pub fn render_landscape(
                 let _ = writeln!(
                     s,
                     "{:<marker_w$}  {:<tumour_w$}  {frac:>9}  {rate:>6}  {ci:<13}  {:>7}  {:>5}  {}{}",
-                    truncate(&r.marker, marker_w),
+                    truncate(&r.marker_name, marker_w),
                     truncate(&label(r), tumour_w),
                     r.studies,
                     r.case_reports,
