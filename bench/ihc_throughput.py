@@ -13,8 +13,11 @@ Two corpora, built in bench/out/ihc/ (git-ignored, never committed) from
   and extracted, as with an IHC-LLMiner marker query.
 
 Each run is its own process with a fresh knowledge base, -jN for N in --threads, --runs
-times (median wall time); peak RSS from GNU time. IHC-LLMiner itself (a fine-tuned Gemma-2
-on a GPU) cannot run here, so there is no peer in the same run; see docs/BENCHMARKS.md.
+times (median wall time); peak RSS from GNU time. Both engines run in the same session, one
+run of each alternating: the default (the trained model over the rules' candidates) and
+`--engine rules` (the rules alone), so their ratio is measured under the same load.
+IHC-LLMiner itself (a fine-tuned Gemma-2 on a GPU) cannot run here, so there is no peer in
+the same run; see docs/BENCHMARKS.md.
 
 Usage: cargo build --release && python3 bench/ihc_throughput.py [--runs 3] [--lexicon FILE]
 """
@@ -64,6 +67,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--target", type=int, default=100_000)
+    ap.add_argument("--engines", default="default,rules")
     args = ap.parse_args()
 
     pm = os.path.join(ROOT, "target", "release", "pubminer")
@@ -83,29 +87,35 @@ def main():
         ("union", build(records, os.path.join(out, f"union_{args.target}.jsonl"), args.target), f"union_{args.target}.jsonl"),
         ("ihc-dense", build(dense, os.path.join(out, f"dense_{args.target}.jsonl"), args.target), f"dense_{args.target}.jsonl"),
     ]
+    engines = args.engines.split(",")
     rows = []
     for name, n, file in corpora:
         path = os.path.join(out, file)
         size_mb = os.path.getsize(path) / 1e6
         for j in [int(t) for t in args.threads.split(",")]:
-            walls, rsss, summary = [], [], ""
+            walls = {e: [] for e in engines}
+            rsss = {e: [] for e in engines}
+            summary = {e: "" for e in engines}
             for _ in range(args.runs):
-                kb = os.path.join(out, "bench.sqlite")
-                for suffix in ["", "-wal", "-shm"]:
-                    if os.path.exists(kb + suffix):
-                        os.remove(kb + suffix)
-                wall, rss, err = timed([pm, "ihc", "run", path, "--kb", kb, "-o", os.path.join(out, "bench.out.jsonl"), "--lexicon", lexicon, f"-j{j}"])
-                walls.append(wall)
-                rsss.append(rss)
-                summary = next((l for l in err.splitlines() if " include, " in l), "")
-            wall = statistics.median(walls)
-            rows.append((name, n, size_mb, j, wall, n / wall, max(rsss), summary))
+                for engine in engines:
+                    kb = os.path.join(out, "bench.sqlite")
+                    for suffix in ["", "-wal", "-shm"]:
+                        if os.path.exists(kb + suffix):
+                            os.remove(kb + suffix)
+                    wall, rss, err = timed([pm, "ihc", "run", path, "--kb", kb, "-o", os.path.join(out, "bench.out.jsonl"),
+                                            "--lexicon", lexicon, f"-j{j}", "--engine", engine])
+                    walls[engine].append(wall)
+                    rsss[engine].append(rss)
+                    summary[engine] = next((l for l in err.splitlines() if " include, " in l), "")
+            for engine in engines:
+                wall = statistics.median(walls[engine])
+                rows.append((name, n, size_mb, j, engine, wall, n / wall, max(rsss[engine]), summary[engine]))
     lines = [
-        "| corpus | abstracts | MB | -j | median wall s | abstracts/s | peak RSS MB | outcome |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| corpus | abstracts | MB | -j | engine | median wall s | abstracts/s | peak RSS MB | outcome |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---|",
     ]
-    for name, n, mb, j, wall, rate, rss, summary in rows:
-        lines.append(f"| {name} | {n:,} | {mb:.0f} | {j} | {wall:.2f} | {rate:,.0f} | {rss:.0f} | {summary} |")
+    for name, n, mb, j, engine, wall, rate, rss, summary in rows:
+        lines.append(f"| {name} | {n:,} | {mb:.0f} | {j} | {engine} | {wall:.2f} | {rate:,.0f} | {rss:.0f} | {summary} |")
     text = "\n".join(lines) + f"\n\nsources: {len(records):,} records, {len(dense):,} with an IHC cue; lexicon {lexicon}; runs {args.runs}\n"
     print(text)
     with open(os.path.join(args.out, "ihc_throughput.md"), "w", encoding="utf-8") as f:

@@ -19,7 +19,7 @@ fn main() {
         }
     }
     let examples = pubminer_ihc::train::examples(&extractor, &gold, &Default::default());
-    if let Some(needle) = std::env::var("TRACE_SENTENCE").ok() {
+    if let Ok(needle) = std::env::var("TRACE_SENTENCE") {
         for e in &examples {
             let a = &e.analysis;
             for c in &a.candidates.candidates {

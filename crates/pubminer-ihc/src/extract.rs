@@ -1,6 +1,6 @@
 //! The IHC engine's front: an [`Extractor`] reads a document into an [`Analysis`] (phase 1
-//! [`mentions`](crate::mentions), phase 2 [`context`](crate::context), phase 3
-//! [`candidates`](crate::candidates)), which an engine then decides on: the rules alone
+//! [`crate::mentions`], phase 2 [`crate::context`], phase 3
+//! [`crate::candidates`]), which an engine then decides on: the rules alone
 //! ([`crate::select::rules`]) or the trained scorer ([`crate::model`]). It also normalises
 //! profiles that came from elsewhere (an LLM's table) through the same lexicon.
 

@@ -145,13 +145,13 @@ pub fn trained(analysis: &Analysis, scores: &[f32], threshold: f32) -> Vec<(usiz
         let tumour = keys.name_key(&analysis.mentions.tumours[c.tumour].text);
         let clash = taken.iter().any(|(j, q, qm, qt)| {
             let same_marker = *qm == marker;
-            (same_marker && cands[*j].anchor == c.anchor)
-                || (same_marker && *qt == tumour)
-                || (same_marker
-                    && q.positive == p.positive
-                    && q.total == p.total
-                    && crate::eval::tumour_matches(&mut keys, qt, &tumour))
-                || (same_marker && p.case_report && q.case_report)
+            same_marker
+                && (cands[*j].anchor == c.anchor
+                    || *qt == tumour
+                    || (q.positive == p.positive
+                        && q.total == p.total
+                        && crate::eval::tumour_matches(&mut keys, qt, &tumour))
+                    || (p.case_report && q.case_report))
         });
         if clash {
             continue;

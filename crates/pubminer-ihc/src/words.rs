@@ -258,6 +258,41 @@ pub fn word_occurrences(text: &str, word: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Verbs of a methods sentence (`were stained for`, `was performed on`): what was done, not
+/// what was found.
+pub const METHODS_CUES: [&str; 12] = [
+    "performed",
+    "investigated",
+    "examined",
+    "studied",
+    "evaluated",
+    "designed",
+    "analyzed",
+    "analysed",
+    "assessed",
+    "were tested",
+    "were reviewed",
+    "were collected",
+];
+
+/// Words of a results sentence: states and findings.
+pub const RESULT_CUES: [&str; 14] = [
+    "positiv",
+    "negativ",
+    "expressed in",
+    "expression was",
+    "was found",
+    "were found",
+    "detected in",
+    "observed in",
+    "showed",
+    "revealed",
+    "lacked",
+    "absent",
+    "retained",
+    "loss",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,38 +331,3 @@ mod tests {
         assert!(!contains_word("overall", "all"));
     }
 }
-
-/// Verbs of a methods sentence (`were stained for`, `was performed on`): what was done, not
-/// what was found.
-pub const METHODS_CUES: [&str; 12] = [
-    "performed",
-    "investigated",
-    "examined",
-    "studied",
-    "evaluated",
-    "designed",
-    "analyzed",
-    "analysed",
-    "assessed",
-    "were tested",
-    "were reviewed",
-    "were collected",
-];
-
-/// Words of a results sentence: states and findings.
-pub const RESULT_CUES: [&str; 14] = [
-    "positiv",
-    "negativ",
-    "expressed in",
-    "expression was",
-    "was found",
-    "were found",
-    "detected in",
-    "observed in",
-    "showed",
-    "revealed",
-    "lacked",
-    "absent",
-    "retained",
-    "loss",
-];

@@ -507,6 +507,8 @@ struct PubmedArgs {
     eutils_url: String,
 }
 
+// Parsed once per process; the size of a clap enum costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum EvalCommand {
     /// The IHC task: include/exclude accuracy and F1, profile P/R/F1 (marker by HGNC symbol,

@@ -80,10 +80,8 @@ pub(crate) fn by_distance(
         .map(|(i, s, e)| {
             let d = if e <= from {
                 from - e
-            } else if s >= to {
-                s - to
             } else {
-                0
+                s.saturating_sub(to)
             };
             (d, i)
         })

@@ -204,7 +204,7 @@ pub fn series_size(text: &str) -> Option<u32> {
     let a = atoms(text);
     for (i, s) in a.iter().enumerate() {
         let Atom::Number(n) = s.atom else { continue };
-        if n < 2 || n > 100_000 {
+        if !(2..=100_000).contains(&n) {
             continue;
         }
         let glued = |k: usize| {
@@ -216,8 +216,8 @@ pub fn series_size(text: &str) -> Option<u32> {
         if glued(i + 1) || (i > 0 && glued(i - 1)) {
             continue;
         }
-        for k in i + 1..(i + 4).min(a.len()) {
-            match &a[k].atom {
+        for next in a.iter().take(i + 4).skip(i + 1) {
+            match &next.atom {
                 Atom::Word(w) if CASE_NOUNS.contains(&w.as_str()) => return Some(n),
                 Atom::Word(w) if !matches!(w.as_str(), "of" | "and" | "or" | "with" | "in") => {}
                 _ => break,

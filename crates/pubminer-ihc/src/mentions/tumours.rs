@@ -27,7 +27,7 @@ impl Abbreviations {
         for a in &tagged.abbreviations {
             if let (Some(short), Some(long)) = (text_of(&a.short), text_of(&a.long)) {
                 pairs.push((short, long));
-                spans.push((a.short.clone(), a.long.clone()));
+                spans.push((a.short, a.long));
             }
         }
         Self { pairs, spans }
@@ -214,7 +214,7 @@ pub(super) fn vocabulary(
             source: TumourSource::Vocabulary,
         });
     }
-    found.extend(tumours.drain(..));
+    found.append(tumours);
     found.sort_by_key(|t| (t.passage, t.start));
     for t in found {
         if let Some(prev) = tumours.last_mut()
