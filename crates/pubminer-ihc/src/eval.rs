@@ -378,7 +378,9 @@ pub fn evaluate(gold: &[GoldRecord], pred: &[IhcRecord]) -> IhcReport {
 /// Landscape rows that split one tumour by spelling: the profiles are pooled as the
 /// knowledge base pools them (marker concept × tumour concept, else the tumour as written);
 /// rows of one marker whose tumour names read alike (name key, singular) but sit in
-/// different rows are splits (each row beyond the first).
+/// different rows because a spelling got no concept are splits: each such name row beside a
+/// concept row, or beyond the first when none has a concept. One name linked to two concepts
+/// by its context (`small cell carcinoma` of the bladder and of unknown primary) is no split.
 #[must_use]
 pub fn split_rows(profiles: &[&Profile], keys: &mut KeyBuilder) -> u64 {
     use std::collections::{BTreeMap, BTreeSet};
@@ -397,7 +399,8 @@ pub fn split_rows(profiles: &[&Profile], keys: &mut KeyBuilder) -> u64 {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut by_name: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    // (marker, tumour name) → rows, each `(has a concept, key)`.
+    let mut by_name: BTreeMap<(String, String), BTreeSet<(bool, String)>> = BTreeMap::new();
     for p in profiles {
         let marker = p
             .marker_symbol
@@ -407,13 +410,24 @@ pub fn split_rows(profiles: &[&Profile], keys: &mut KeyBuilder) -> u64 {
         let row = p
             .tumour_id
             .clone()
-            .unwrap_or_else(|| p.tumour_type.to_lowercase());
+            .map_or_else(|| (false, p.tumour_type.to_lowercase()), |id| (true, id));
         by_name
             .entry((marker, singular(keys.name_key(&p.tumour_type))))
             .or_default()
             .insert(row);
     }
-    by_name.values().map(|rows| rows.len() as u64 - 1).sum()
+    by_name
+        .values()
+        .map(|rows| {
+            let names = rows.iter().filter(|(concept, _)| !concept).count() as u64;
+            let concepts = rows.len() as u64 - names;
+            if concepts == 0 {
+                names.saturating_sub(1)
+            } else {
+                names
+            }
+        })
+        .sum()
 }
 
 impl IhcReport {
@@ -495,5 +509,27 @@ mod tests {
             "adenocarcinoma"
         ));
         assert!(tumour_matches(&mut k, "acral nevus", "acral nevi"));
+    }
+
+    #[test]
+    fn rows_split_only_by_a_spelling_without_a_concept() {
+        let p = |tumour: &str, id: Option<&str>| Profile {
+            marker: "SATB2".into(),
+            marker_symbol: Some("SATB2".into()),
+            tumour_type: tumour.into(),
+            tumour_id: id.map(Into::into),
+            ..Profile::default()
+        };
+        let mut k = KeyBuilder::new();
+        let linked = p("osteosarcoma", Some("ONCOTREE:OS"));
+        let unlinked = p("osteosarcomas", None);
+        let also_unlinked = p("Osteosarcoma", None);
+        let elsewhere = p("osteosarcoma", Some("ONCOTREE:OTHER"));
+        assert_eq!(split_rows(&[&linked, &linked], &mut k), 0);
+        assert_eq!(split_rows(&[&linked, &unlinked], &mut k), 1);
+        assert_eq!(split_rows(&[&unlinked, &also_unlinked], &mut k), 1);
+        assert_eq!(split_rows(&[&linked, &unlinked, &also_unlinked], &mut k), 2);
+        // One name, two concepts chosen by context: two real rows.
+        assert_eq!(split_rows(&[&linked, &elsewhere], &mut k), 0);
     }
 }

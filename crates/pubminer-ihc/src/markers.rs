@@ -7,7 +7,7 @@
 //! (`IHC:S100`), with no HGNC symbol. Genes not in the list are still found through the main
 //! lexicon by the caller.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pubminer_text::normalize::KeyBuilder;
 use pubminer_text::token::{TokenKind, tokenize};
@@ -49,6 +49,9 @@ pub struct MarkerLexicon {
     by_key: HashMap<String, usize>,
     /// Keys whose names are short acronyms that need the exact case (`PR`, `AR`, `ER`, `CLA`).
     case_sensitive: HashMap<String, Vec<String>>,
+    /// Every key's prefixes that end at a word (`ck`, `ck 7` of `ck 7`), and the empty key:
+    /// a window whose key is none of them cannot grow into a name, so `find` stops there.
+    prefixes: HashSet<String>,
     longest: usize,
 }
 
@@ -65,6 +68,7 @@ impl MarkerLexicon {
             markers: Vec::new(),
             by_key: HashMap::new(),
             case_sensitive: HashMap::new(),
+            prefixes: HashSet::new(),
             longest: 0,
         })
     }
@@ -110,10 +114,16 @@ impl MarkerLexicon {
                 by_key.entry(key).or_insert(index);
             }
         }
+        let mut prefixes: HashSet<String> = HashSet::from([String::new()]);
+        for key in by_key.keys() {
+            prefixes.extend(key.match_indices(' ').map(|(i, _)| key[..i].to_owned()));
+            prefixes.insert(key.clone());
+        }
         Ok(Self {
             markers,
             by_key,
             case_sensitive,
+            prefixes,
             longest,
         })
     }
@@ -127,9 +137,13 @@ impl MarkerLexicon {
     /// The marker of a whole name, if curated.
     #[must_use]
     pub fn lookup(&self, name: &str) -> Option<usize> {
-        let key = KeyBuilder::new().name_key(name);
-        let &index = self.by_key.get(&key)?;
-        if let Some(spellings) = self.case_sensitive.get(&key)
+        self.lookup_key(name, &KeyBuilder::new().name_key(name))
+    }
+
+    /// [`MarkerLexicon::lookup`] with the name's key already built.
+    fn lookup_key(&self, name: &str, key: &str) -> Option<usize> {
+        let &index = self.by_key.get(key)?;
+        if let Some(spellings) = self.case_sensitive.get(key)
             && !spellings
                 .iter()
                 .any(|s| s.replace(['-', ' '], "") == name.replace(['-', ' '], ""))
@@ -140,8 +154,54 @@ impl MarkerLexicon {
     }
 
     /// Every curated marker in `text`, longest match first, not overlapping.
+    ///
+    /// Windows grow a word at a time from each word: a window's key is its words' keys
+    /// joined, so it is a prefix of every longer window's key, and growth stops at the first
+    /// key that begins no curated name (most words). The longest window that is a name wins.
     #[must_use]
     pub fn find(&self, text: &str) -> Vec<MarkerHit> {
+        let tokens = tokenize(text);
+        let words: Vec<usize> = (0..tokens.len())
+            .filter(|&i| tokens[i].kind == TokenKind::Word)
+            .collect();
+        let mut keys = KeyBuilder::new();
+        let mut key = String::new();
+        let mut out = Vec::new();
+        let mut w = 0;
+        while w < words.len() {
+            let mut found = None;
+            for len in 1..=self.longest.min(words.len() - w) {
+                let start = tokens[words[w]].range.start() as usize;
+                let end = tokens[words[w + len - 1]].range.end() as usize;
+                // No sentence-ending or bracketing punctuation inside a marker name.
+                let slice = &text[start..end];
+                if slice.contains(['(', ')', ';', ',']) || slice.contains(". ") {
+                    break;
+                }
+                key.clear();
+                keys.push_text(slice, &mut key);
+                if !self.prefixes.contains(&key) {
+                    break;
+                }
+                if let Some(m) = self.lookup_key(slice, &key) {
+                    found = Some((len, m, start, end));
+                }
+            }
+            match found {
+                Some((len, marker, start, end)) => {
+                    out.push(MarkerHit { start, end, marker });
+                    w += len;
+                }
+                None => w += 1,
+            }
+        }
+        out
+    }
+
+    /// `find` by trying every window, longest first: the reference the pruned search is
+    /// tested against.
+    #[cfg(test)]
+    fn find_every_window(&self, text: &str) -> Vec<MarkerHit> {
         let tokens = tokenize(text);
         let words: Vec<usize> = (0..tokens.len())
             .filter(|&i| tokens[i].kind == TokenKind::Word)
@@ -151,27 +211,19 @@ impl MarkerLexicon {
         while w < words.len() {
             let mut found = None;
             for len in (1..=self.longest.min(words.len() - w)).rev() {
-                let first = tokens[words[w]];
-                let last = tokens[words[w + len - 1]];
-                // No sentence-ending or bracketing punctuation inside a marker name.
-                let slice = &text[first.range.start() as usize..last.range.end() as usize];
+                let start = tokens[words[w]].range.start() as usize;
+                let end = tokens[words[w + len - 1]].range.end() as usize;
+                let slice = &text[start..end];
                 if slice.contains(['(', ')', ';', ',']) || slice.contains(". ") {
                     continue;
                 }
                 if let Some(m) = self.lookup(slice) {
-                    found = Some((
-                        len,
-                        m,
-                        first.range.start() as usize,
-                        last.range.end() as usize,
-                    ));
+                    found = Some((len, m, start, end));
                     break;
                 }
             }
             match found {
                 Some((len, marker, start, end)) => {
-                    // `CK7-positive`, `HER2/neu`: extend over a glued `/neu`-style suffix only
-                    // when the longer name is known; otherwise keep what was found.
                     out.push(MarkerHit { start, end, marker });
                     w += len;
                 }
@@ -246,5 +298,46 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// The pruned search finds what trying every window finds, on constructed text and, when
+    /// the shared data is there, on every IHC abstract and the throughput corpus.
+    #[test]
+    fn pruned_search_finds_what_every_window_finds() {
+        let lex = MarkerLexicon::builtin();
+        let mut texts: Vec<String> = vec![
+            "TTF-1, CK 7 and CD 117 (c-kit) were positive; HER2/neu and AE1/AE3 were not.".into(),
+            "Ki-67 index, p40, BOB.1 and HepPar-1; PR but not pr; CK5/6 and CK-7.".into(),
+        ];
+        let dir = std::env::var_os("PUBMINER_DATA").map_or_else(
+            || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+            std::path::PathBuf::from,
+        );
+        for file in [
+            "ihc/train.jsonl",
+            "ihc/dev.jsonl",
+            "throughput/abstracts_union.jsonl",
+        ] {
+            match std::fs::read_to_string(dir.join(file)) {
+                Ok(lines) => {
+                    for line in lines.lines() {
+                        let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+                        for field in ["title", "abstract"] {
+                            if let Some(t) = v[field].as_str() {
+                                texts.push(t.to_owned());
+                            }
+                        }
+                    }
+                }
+                Err(_) => eprintln!("SKIP {file}: shared data not found (set PUBMINER_DATA)"),
+            }
+        }
+        let mut hits = 0;
+        for t in &texts {
+            let found = lex.find(t);
+            assert_eq!(found, lex.find_every_window(t), "{t}");
+            hits += found.len();
+        }
+        assert!(hits >= 8, "{hits}");
     }
 }

@@ -234,16 +234,17 @@ fn one_profile_per_marker_and_tumour_type_the_whole_series() {
 
 #[test]
 fn abstracts_without_staining_words_are_not_read() {
-    // No staining, expression or immunohistochemistry word anywhere: not read at all.
+    // No staining, positivity or immunohistochemistry word anywhere: not read at all (a
+    // word most of PubMed has, such as `expression`, does not make a document worth tagging).
     let found = Extractor::new(lexicon()).extract(&doc(
         "CD56 in small cell carcinoma",
-        "Twenty-two of 25 small cell carcinomas carried CD56 mutations.",
+        "Twenty-two of 25 small cell carcinomas carried CD56 mutations and its expression.",
     ));
     assert!(!found.ihc_context && found.profiles.is_empty() && found.markers == 0);
-    // A staining word without an IHC method word is read, and flagged for the classifier.
+    // A positivity word without an IHC method word is read, and flagged for the classifier.
     let found = Extractor::new(lexicon()).extract(&doc(
         "CD56 in small cell carcinoma",
-        "Twenty-two of 25 small cell carcinomas labeled with CD56.",
+        "Twenty-two of 25 small cell carcinomas were positive for CD56.",
     ));
     assert!(!found.ihc_context && found.markers == 1);
 }

@@ -582,6 +582,21 @@ impl Lexicon {
         self.postings(self.keys.get(key).unwrap_or(0))
     }
 
+    /// True when some normalised key begins with `prefix` (or is it): a search that grows a
+    /// key word by word stops when this is false.
+    #[must_use]
+    pub fn has_key_prefix(&self, prefix: &str) -> bool {
+        let fst = self.keys.as_fst();
+        let mut node = fst.root();
+        for &b in prefix.as_bytes() {
+            match node.find_input(b) {
+                Some(i) => node = fst.node(node.transition(i).addr),
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// Every key with its value, in key order (for exports and diagnostics).
     pub fn for_each_key(&self, mut f: impl FnMut(&[u8], u64)) {
         let mut stream = self.keys.stream();

@@ -153,3 +153,14 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn key_prefixes_are_known_to_the_lexicon() {
+    let lexicon = Lexicon::from_concepts(concepts()).unwrap();
+    for prefix in ["", "lung", "lung adeno", &key("lung adenocarcinoma"), "cd"] {
+        assert!(lexicon.has_key_prefix(prefix), "{prefix}");
+    }
+    for other in ["lungs adenocarcinoma x", "kidney", "lung adenocarcinoma of"] {
+        assert!(!lexicon.has_key_prefix(other), "{other}");
+    }
+}

@@ -259,8 +259,11 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
             .collect();
         let mut i = 0;
         while i < here.len() {
+            // Windows grow a chunk at a time; the longest the lexicon names wins, else a
+            // marker-shaped single chunk. A window's key is a prefix of every longer
+            // window's key, so growth stops at a key no lexicon key begins with.
             let mut hit: Option<(usize, MarkerMention)> = None;
-            for len in (1..=4.min(here.len() - i)).rev() {
+            for len in 1..=4.min(here.len() - i) {
                 let (s, e) = (here[i].0, here[i + len - 1].1);
                 let span = &text[s..e];
                 // One space between words, no bracket or stop inside.
@@ -269,9 +272,10 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
                     || taken(markers, s, e)
                     || taken(&found, s, e)
                 {
-                    continue;
+                    break;
                 }
-                if let Some(m) = lexicon_marker(lexicon, &mut keys, span) {
+                let key = keys.name_key(span);
+                if let Some(m) = lexicon_marker(lexicon, span, &key) {
                     hit = Some((
                         len,
                         MarkerMention {
@@ -282,9 +286,7 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
                             ..m
                         },
                     ));
-                    break;
-                }
-                if len == 1 && marker_shaped(span) && !not_a_marker(span) {
+                } else if len == 1 && marker_shaped(span) && !not_a_marker(span) {
                     hit = Some((
                         1,
                         MarkerMention {
@@ -298,6 +300,9 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
                             combined: false,
                         },
                     ));
+                }
+                if !lexicon.has_key_prefix(&key) {
+                    break;
                 }
             }
             match hit {
@@ -314,7 +319,7 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
 
 /// The lexicon's gene or protein family a name spells, case aside: an HGNC gene first, then
 /// any other gene concept. Short lower-case words need a name, not a symbol (`set`, `can`).
-fn lexicon_marker(lexicon: &Lexicon, keys: &mut KeyBuilder, span: &str) -> Option<MarkerMention> {
+fn lexicon_marker(lexicon: &Lexicon, span: &str, key: &str) -> Option<MarkerMention> {
     if span.split_whitespace().all(not_a_marker) {
         return None;
     }
@@ -324,9 +329,8 @@ fn lexicon_marker(lexicon: &Lexicon, keys: &mut KeyBuilder, span: &str) -> Optio
     if span.len() < 3 || (!has_signal && span.len() < 5) {
         return None;
     }
-    let key = keys.name_key(span);
     let mut best: Option<(u8, String, Option<String>)> = None;
-    for posting in lexicon.lookup_key(&key) {
+    for posting in lexicon.lookup_key(key) {
         let Some(entry) = lexicon.entry(posting.entry) else {
             continue;
         };
