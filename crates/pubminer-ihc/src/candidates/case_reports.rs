@@ -1,11 +1,10 @@
 //! Case-report anchors: each marker a case report states positive or negative.
 
-use super::cues::{is_negative, states_around};
+use super::cues::marker_state;
 use super::figures::distinct_markers;
 use super::readings::TotalFrom;
 use super::{
-    Anchor, AnchorKind, Candidate, Candidates, FigureCues, How, SentenceView, TumourFrom,
-    by_distance,
+    Anchor, AnchorKind, Candidate, Candidates, How, SentenceView, TumourFrom, by_distance,
 };
 use crate::context::Context;
 use crate::mentions::Mentions;
@@ -93,14 +92,8 @@ pub(super) fn sentence(
     let patients = context.patients;
     for m in distinct_markers(mentions, &view.markers) {
         let mm = &mentions.markers[m];
-        // The state word that governs the marker: the one before it in its clause (a list
-        // shares it: `positive for CD68, CD4 and CD163, but negative for S100`), else the one
-        // after it (`CK20 was negative`).
-        let negative = match states_around(lower, mm.start - off, mm.end - off) {
-            (Some(before), _) => !before,
-            (None, Some(after)) => !after,
-            (None, None) => is_negative(lower, mm.start - off, mm.end - off),
-        };
+        let cues = marker_state(lower, mm.start - off, mm.end - off);
+        let negative = cues.negative;
         let anchor = out.anchors.len();
         out.anchors.push(Anchor {
             kind: AnchorKind::CaseReport,
@@ -110,16 +103,7 @@ pub(super) fn sentence(
             count: None,
             index: 0,
             clause: (0, lower.len()),
-            cues: {
-                let (state_before, state_after) =
-                    states_around(lower, mm.start - off, mm.end - off);
-                FigureCues {
-                    negative,
-                    state_before,
-                    state_after,
-                    ..FigureCues::default()
-                }
-            },
+            cues,
             rule_markers: vec![m],
             rule_tumours: rule_tumour.map(|t| t.0).into_iter().collect(),
             near_markers: vec![m],

@@ -8,6 +8,7 @@ use super::figures::{by_distance, distinct_markers, figure_cues};
 use super::readings::{Reading, TotalFrom, complement, count_readings, tumour_totals};
 use super::{
     Anchor, AnchorKind, Candidate, Candidates, Carry, FigureCues, How, SentenceView, TumourFrom,
+    add_marker_fallbacks,
 };
 use crate::context::Context;
 use crate::counts::{atoms, find_counts};
@@ -268,19 +269,16 @@ pub(super) fn sentence(
             .take(NEAREST)
             .map(|m| (m, false))
             .collect();
-        for m in rule_markers
-            .iter()
-            .copied()
-            .chain(fallback)
-            .chain(context.main_marker)
-        {
-            if !markers
+        add_marker_fallbacks(
+            &mut markers,
+            rule_markers
                 .iter()
-                .any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key())
-            {
-                markers.push((m, !view.markers.contains(&m)));
-            }
-        }
+                .copied()
+                .chain(fallback)
+                .chain(context.main_marker),
+            mentions,
+            view,
+        );
         let mut tumours: Vec<(usize, TumourFrom)> = Vec::new();
         for t in near_tumours
             .iter()

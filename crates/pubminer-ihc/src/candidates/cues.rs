@@ -147,6 +147,25 @@ pub fn negative_for(lower: &str) -> Option<usize> {
     .min()
 }
 
+/// The cues of a marker stated positive or negative on its own (a case report's panel,
+/// `CK20 was negative in all cases`): the state word that governs it is the one before it in
+/// its clause (a list shares it: `positive for CD68, CD4 and CD163, but negative for S100`),
+/// else the one after it, else any negative cue around it.
+pub fn marker_state(lower: &str, start: usize, end: usize) -> super::FigureCues {
+    let (state_before, state_after) = states_around(lower, start, end);
+    let negative = match (state_before, state_after) {
+        (Some(before), _) => !before,
+        (None, Some(after)) => !after,
+        (None, None) => is_negative(lower, start, end),
+    };
+    super::FigureCues {
+        negative,
+        state_before,
+        state_after,
+        ..super::FigureCues::default()
+    }
+}
+
 /// The state words around a span, within its clause (a clause ends at `;`, a full stop,
 /// `but`, `whereas`, `while`, `although`, `however`; commas do not end it, so a list shares
 /// the word before it): the nearest word before the span and the nearest after it, each

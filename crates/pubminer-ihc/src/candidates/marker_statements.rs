@@ -2,11 +2,11 @@
 
 use pubminer_text::normalize::KeyBuilder;
 
-use super::cues::{is_negative, states_around};
+use super::cues::marker_state;
 use super::figures::distinct_markers;
 use super::readings::{TotalFrom, tumour_totals};
 use super::statements::{STATEMENT_STAINING, statement_readings};
-use super::{Anchor, AnchorKind, Candidate, Candidates, FigureCues, SentenceView, TumourFrom};
+use super::{Anchor, AnchorKind, Candidate, Candidates, SentenceView, TumourFrom};
 use crate::context::Context;
 use crate::mentions::Mentions;
 use crate::rules::{Rule, RuleSet};
@@ -63,11 +63,7 @@ pub(super) fn marker_statements(
         if mm.combined {
             continue;
         }
-        let negative = match states_around(lower, mm.start - off, mm.end - off) {
-            (Some(before), _) => !before,
-            (None, Some(after)) => !after,
-            (None, None) => is_negative(lower, mm.start - off, mm.end - off),
-        };
+        let cues = marker_state(lower, mm.start - off, mm.end - off);
         let anchor = out.anchors.len();
         out.anchors.push(Anchor {
             kind: AnchorKind::Statement,
@@ -77,16 +73,7 @@ pub(super) fn marker_statements(
             count: None,
             index: 0,
             clause: (0, lower.len()),
-            cues: {
-                let (state_before, state_after) =
-                    states_around(lower, mm.start - off, mm.end - off);
-                FigureCues {
-                    negative,
-                    state_before,
-                    state_after,
-                    ..FigureCues::default()
-                }
-            },
+            cues,
             rule_markers: vec![m],
             rule_tumours: vec![main],
             near_markers: vec![m],

@@ -253,3 +253,22 @@ pub fn generate(
     }
     out
 }
+
+/// Adds to a candidate's markers the rules' picks, a fallback and the document's main marker,
+/// each unless a marker of the same key is already there; a marker not in the sentence is
+/// flagged (`true`) as coming from outside it.
+fn add_marker_fallbacks(
+    markers: &mut Vec<(usize, bool)>,
+    more: impl Iterator<Item = usize>,
+    mentions: &Mentions,
+    view: &SentenceView<'_>,
+) {
+    for m in more {
+        if !markers
+            .iter()
+            .any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key())
+        {
+            markers.push((m, !view.markers.contains(&m)));
+        }
+    }
+}

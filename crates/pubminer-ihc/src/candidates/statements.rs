@@ -8,7 +8,7 @@ use super::figures::distinct_markers;
 use super::readings::{TotalFrom, tumour_totals};
 use super::{
     Anchor, AnchorKind, Candidate, Candidates, Carry, FigureCues, How, SentenceView, TumourFrom,
-    by_distance,
+    add_marker_fallbacks, by_distance,
 };
 use crate::context::Context;
 use crate::counts::number_before;
@@ -198,19 +198,16 @@ pub(super) fn sentence(
             .filter(|&m| !m_of(m).combined)
             .map(|m| (m, false))
             .collect();
-        for m in rule_markers
-            .iter()
-            .copied()
-            .chain(fallback)
-            .chain(context.main_marker)
-        {
-            if !markers
+        add_marker_fallbacks(
+            &mut markers,
+            rule_markers
                 .iter()
-                .any(|(x, _)| mentions.markers[*x].key() == mentions.markers[m].key())
-            {
-                markers.push((m, !view.markers.contains(&m)));
-            }
-        }
+                .copied()
+                .chain(fallback)
+                .chain(context.main_marker),
+            mentions,
+            view,
+        );
         let mut readings = statement_readings(&totals);
         if n.is_none() && !totals.is_empty() {
             // The rules' reading when no total of the tumour is stated: none, of unknown size.

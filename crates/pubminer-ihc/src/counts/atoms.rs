@@ -6,7 +6,7 @@ use std::ops::Range;
 /// One atom of a sentence.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Atom {
-    /// An integer (digits or words: `12`, `twelve`, `Forty-five`, `One hundred ninety-four`).
+    /// An integer (digits or words: `12`, `twelve`, `Thirty-one`, `One hundred sixty-three`).
     Number(u32),
     /// A percentage with its number of decimals (`77.1%` → 77.1, 1).
     Percent(f64, u8),

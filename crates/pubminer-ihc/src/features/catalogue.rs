@@ -195,7 +195,7 @@ named_enum! {
     TumourInClause = "tumour-in-clause",
     /// The rules give the anchor this tumour.
     TumourRulePick = "tumour-rule-pick",
-    /// The tumour right after the count (`24/27 (89%) Merkel cell carcinomas`).
+    /// The tumour right after the count (`13/17 (76%) thymic carcinomas`).
     TumourRightAfter = "tumour-right-after",
     /// Another tumour lies between the tumour and the figure.
     TumourOtherBetween = "tumour-other-between",
