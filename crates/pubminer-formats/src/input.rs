@@ -140,6 +140,8 @@ impl StreamBuffer {
             self.start = 0;
         }
         let old_len = self.buf.len();
+        // Grow by a chunk, not by doubling: a buffer at the record size limit stays near it.
+        self.buf.reserve_exact(CHUNK);
         self.buf.resize(old_len + CHUNK, 0);
         let result = loop {
             match self.reader.read(&mut self.buf[old_len..]) {

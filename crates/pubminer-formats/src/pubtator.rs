@@ -100,6 +100,20 @@ pub(crate) fn parse(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Docume
             continue;
         }
         let columns: Vec<&str> = line.split('\t').collect();
+        if is_mention_shaped(&columns)
+            && !(columns[1].parse::<usize>().is_ok() && columns[2].parse::<usize>().is_ok())
+        {
+            return Err(ReadError::record(
+                location(),
+                ReadErrorKind::Format,
+                format!(
+                    "line {this_line}: mention offsets {:?} and {:?} are not character offsets \
+                     (non-negative integers)",
+                    truncate(columns[1], 24),
+                    truncate(columns[2], 24)
+                ),
+            ));
+        }
         if columns.len() >= 5
             && let (Ok(start), Ok(end)) = (columns[1].parse::<usize>(), columns[2].parse::<usize>())
         {
@@ -160,6 +174,21 @@ pub(crate) fn parse(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Docume
     }
     place_mentions(&mut doc, pending, raw, context);
     Ok(vec![doc])
+}
+
+/// A line laid out as a mention (`PMID, start, end, text, type[, id]`) rather than a
+/// relation (`PMID, type, id1, id2[, novelty]`): six columns or more, or an offset-like second
+/// column (a number, signed or not). Its offsets must then be read, or the line reported.
+fn is_mention_shaped(columns: &[&str]) -> bool {
+    let number_like = |c: &str| {
+        let c = c.trim();
+        let digits = c.trim_start_matches(['-', '+']);
+        !digits.is_empty()
+            && digits.starts_with(|ch: char| ch.is_ascii_digit())
+            && c.chars()
+                .all(|ch| ch.is_ascii_digit() || matches!(ch, '-' | '+' | '.' | 'e' | 'E'))
+    };
+    columns.len() >= 6 || (columns.len() >= 5 && number_like(columns[1]))
 }
 
 fn truncate(s: &str, max: usize) -> &str {

@@ -132,8 +132,10 @@ impl Pending {
     }
 }
 
-/// Default upper bound on one record's size.
-pub const DEFAULT_MAX_RECORD_BYTES: usize = 512 << 20;
+/// Default upper bound on one record's size: 32 MiB. The largest PubMed record is tens of
+/// kilobytes and the largest PMC full-text article a few megabytes; a record over this is
+/// refused while it is read (memory stays near the limit) and skipped, and the file read on.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 32 << 20;
 
 /// Cuts an XML stream into the elements named `names` (e.g. `PubmedArticle`,
 /// `DeleteCitation`), which must not nest. Text between records (the root element, DOCTYPE,
@@ -324,14 +326,29 @@ impl XmlSplitter {
             search_from = data.len().saturating_sub(end_len).max(1);
             let max = self.context.options.max_record_bytes;
             if data.len() > max {
-                self.done = true;
-                return Some(Err(self.error_here(
+                // Refused while reading: skip past its end tag, never holding more of it.
+                self.ordinal += 1;
+                let error = self.error_here(
                     ReadErrorKind::TooLarge,
                     format!(
-                        "<{name}> record is larger than {max} bytes; raise --max-record-mb if it is genuine"
+                        "<{name}> record is larger than {max} bytes and was skipped; raise --max-record-mb if it is genuine"
                     ),
-                    true,
-                )));
+                    false,
+                );
+                return Some(match self.skip_past_end(index, end_len) {
+                    Ok(true) => Err(error),
+                    Ok(false) => {
+                        self.done = true;
+                        Err(ReadError {
+                            fatal: true,
+                            ..error
+                        })
+                    }
+                    Err(err) => {
+                        self.done = true;
+                        Err(self.io_error(&err))
+                    }
+                });
             }
             match self.buf.fill() {
                 Ok(true) => {}
@@ -350,6 +367,24 @@ impl XmlSplitter {
                     self.done = true;
                     return Some(Err(self.io_error(&err)));
                 }
+            }
+        }
+    }
+
+    /// Discards the stream up to and including the next end tag of record element `index`;
+    /// `Ok(false)` when the stream ends first.
+    fn skip_past_end(&mut self, index: usize, end_len: usize) -> std::io::Result<bool> {
+        loop {
+            let data = self.buf.data();
+            if let Some(p) = self.ends[index].find(data) {
+                self.buf.skip(p + end_len);
+                return Ok(true);
+            }
+            // Keep a tail in case the end tag straddles the chunk boundary.
+            let n = data.len().saturating_sub(end_len);
+            self.buf.skip(n);
+            if !self.buf.fill()? {
+                return Ok(false);
             }
         }
     }
@@ -459,6 +494,33 @@ impl LineSplitter {
     }
 }
 
+impl LineSplitter {
+    /// Discards the record that starts the buffer: its line (JSONL) or its lines up to the
+    /// next blank line (PubTator), reading on as needed.
+    fn skip_record(&mut self) -> std::io::Result<()> {
+        // True while the buffer starts in the middle of a line already partly skipped.
+        let mut mid_line = false;
+        loop {
+            while let Some(n) = Self::line_len(self.buf.data(), 0) {
+                let blank = !mid_line && Self::is_blank(&self.buf.data()[..n]);
+                self.buf.skip(n);
+                mid_line = false;
+                if !self.blocks || blank {
+                    return Ok(());
+                }
+            }
+            let rest = self.buf.data().len();
+            if rest > 0 {
+                self.buf.skip(rest);
+                mid_line = true;
+            }
+            if !self.buf.fill()? {
+                return Ok(());
+            }
+        }
+    }
+}
+
 impl Iterator for LineSplitter {
     type Item = ReadResult<Pending>;
 
@@ -484,19 +546,34 @@ impl Iterator for LineSplitter {
                 return Some(Ok(Pending::parse(raw, Arc::clone(&self.context))));
             }
             if self.buf.data().len() > self.context.options.max_record_bytes {
-                self.done = true;
-                return Some(Err(ReadError::fatal(
-                    Location {
-                        line: Some(self.buf.line()),
-                        byte: Some(self.buf.offset()),
-                        ..self.context.location()
-                    },
-                    ReadErrorKind::TooLarge,
-                    format!(
-                        "record is larger than {} bytes",
-                        self.context.options.max_record_bytes
-                    ),
-                )));
+                // Refused while reading: skip to the next record, never holding more of it.
+                while let Some(n) = Self::line_len(self.buf.data(), 0)
+                    .filter(|&n| Self::is_blank(&self.buf.data()[..n]))
+                {
+                    self.buf.skip(n);
+                }
+                self.ordinal += 1;
+                let location = Location {
+                    line: Some(self.buf.line()),
+                    byte: Some(self.buf.offset()),
+                    record: Some(format!("record #{}", self.ordinal)),
+                    ..self.context.location()
+                };
+                let message = format!(
+                    "record is larger than {} bytes and was skipped; raise --max-record-mb if it is genuine",
+                    self.context.options.max_record_bytes
+                );
+                return Some(match self.skip_record() {
+                    Ok(()) => Err(ReadError::record(
+                        location,
+                        ReadErrorKind::TooLarge,
+                        message,
+                    )),
+                    Err(err) => {
+                        self.done = true;
+                        Err(ReadError::from_io(location, &err))
+                    }
+                });
             }
             match self.buf.fill() {
                 Ok(true) => self.seen_bytes = true,

@@ -253,6 +253,17 @@ impl Iterator for TsvReader {
                 byte: Some(start),
                 ..location
             };
+            let max = self.context.options.max_record_bytes;
+            if self.record.as_slice().len() > max {
+                // The csv reader holds a whole row, so this refuses it after reading.
+                return Some(Err(ReadError::record(
+                    location,
+                    ReadErrorKind::TooLarge,
+                    format!(
+                        "row is larger than {max} bytes and was skipped; raise --max-record-mb if it is genuine"
+                    ),
+                )));
+            }
             let result = self.row(columns, location).map(|d| vec![d]);
             return Some(Ok(Pending::ready(self.ordinal, result)));
         }

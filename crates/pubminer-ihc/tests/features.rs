@@ -173,6 +173,19 @@ fn cases() -> Vec<Case> {
             &[F::HowNoneOfGroup, F::NonePositive],
         ),
         case(
+            "CD56 immunohistochemistry",
+            "We studied 30 lung adenocarcinomas by immunohistochemistry. CD56 was positive in 12 \
+             cases.",
+            r("NCAM1", "lung adenocarcinomas", Some(12), Some(30)),
+            &[F::AnchorNumerator, F::HowCountOfGroup],
+        ),
+        case(
+            "CD56 immunohistochemistry",
+            "CD56 was diffusely expressed in lung adenocarcinomas by immunohistochemistry.",
+            r("NCAM1", "lung adenocarcinomas", None, None),
+            &[F::AnchorStatement, F::HowQualitative],
+        ),
+        case(
             "CDX2 immunohistochemistry",
             "CDX2 immunostaining was performed on 30 lung adenocarcinomas.",
             r("CDX2", "lung adenocarcinomas", Some(30), Some(30)),

@@ -15,12 +15,14 @@
 //! which puts a native GGUF model behind `/v1/chat/completions`.
 
 mod api;
+mod limits;
 mod openai;
 mod params;
 mod state;
 
 use std::sync::Arc;
 
+pub use limits::{Limits, host_allowed, serve_router};
 pub use openai::{LlmState, llm_router, serve_llm};
 pub use state::{AppState, StateError};
 
@@ -53,14 +55,14 @@ pub fn router(state: Arc<AppState>) -> axum::Router {
         .with_state(state)
 }
 
-/// Serves `state` on `listener` until Ctrl-C.
+/// Serves `state` on `listener` with `limits` until Ctrl-C.
 ///
 /// # Errors
 /// I/O errors of the listener.
-pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    limits: &Limits,
+) -> std::io::Result<()> {
+    serve_router(listener, router(state), limits).await
 }

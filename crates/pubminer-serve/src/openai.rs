@@ -187,10 +187,7 @@ pub fn llm_router(state: Arc<LlmState>) -> axum::Router {
 pub async fn serve_llm(
     listener: tokio::net::TcpListener,
     state: Arc<LlmState>,
+    limits: &crate::Limits,
 ) -> std::io::Result<()> {
-    axum::serve(listener, llm_router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    crate::serve_router(listener, llm_router(state), limits).await
 }

@@ -256,6 +256,10 @@ enum Command {
         /// data's, when present].
         #[arg(long, value_name = "FILE")]
         hpa: Option<PathBuf>,
+        /// A host name the server answers to besides localhost and IP addresses (repeat for
+        /// more; `*` for any). Other names get 421, which stops DNS rebinding.
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Evaluate annotations against a gold standard.
     Eval {
@@ -787,8 +791,9 @@ struct InputArgs {
     /// passage where the text occurs (reported), instead of dropping it (also reported).
     #[arg(long)]
     repair_offsets: bool,
-    /// Refuse records larger than this many MiB.
-    #[arg(long, value_name = "MB", default_value_t = 512)]
+    /// Refuse records larger than this many MiB: each is skipped while it is read (reported;
+    /// the file is read on). A PubMed record is tens of KB, the largest PMC article a few MB.
+    #[arg(long, value_name = "MB", default_value_t = 32)]
     max_record_mb: usize,
 }
 
@@ -1260,8 +1265,17 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Serve { kb, addr, hpa } => {
-            commands::serve::run(kb.as_deref(), *addr, hpa.as_deref(), cli.quiet)?;
+        Command::Serve {
+            kb,
+            addr,
+            hpa,
+            allow_host,
+        } => {
+            let limits = pubminer_serve::Limits {
+                allowed_hosts: allow_host.clone(),
+                ..pubminer_serve::Limits::default()
+            };
+            commands::serve::run(kb.as_deref(), *addr, hpa.as_deref(), &limits, cli.quiet)?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Eval {

@@ -51,6 +51,9 @@ pub struct RunSummary {
     pub documents: u64,
     /// Records skipped, by error kind.
     pub skipped: BTreeMap<&'static str, u64>,
+    /// Annotations dropped because their offsets do not fit the text (reversed, past the
+    /// text, negative, or over a different text): each reported like a skipped record.
+    pub dropped_annotations: u64,
     /// Files that could not be read to the end.
     pub failed_files: Vec<String>,
     /// Seconds spent.
@@ -69,7 +72,7 @@ impl RunSummary {
     /// True when some input was not read.
     #[must_use]
     pub fn is_partial(&self) -> bool {
-        self.skipped_total() > 0 || !self.failed_files.is_empty()
+        self.skipped_total() > 0 || self.dropped_annotations > 0 || !self.failed_files.is_empty()
     }
 
     /// One-line account for stderr.
@@ -91,6 +94,12 @@ impl RunSummary {
                 kinds.join(", ")
             ));
         }
+        if self.dropped_annotations > 0 {
+            s.push_str(&format!(
+                "; {} annotation(s) dropped (offsets that do not fit the text)",
+                self.dropped_annotations
+            ));
+        }
         if !self.failed_files.is_empty() {
             s.push_str(&format!(
                 "; {} file(s) not read to the end: {}",
@@ -104,6 +113,9 @@ impl RunSummary {
 
 /// Records per parallel batch.
 const BATCH: usize = 256;
+
+/// The diagnostic of an annotation a reader could not place and dropped.
+const DROPPED_ANNOTATION: &str = "annotation.text_mismatch";
 
 type Batch = Vec<ReadResult<Pending>>;
 
@@ -191,19 +203,42 @@ where
         });
         let mut result: Result<()> = Ok(());
         for batch in &rx {
-            let processed: Vec<ReadResult<Vec<T>>> = pool.install(|| {
+            type Processed<T> = ReadResult<(Vec<T>, Vec<String>)>;
+            // This read's own diagnostics, not those a JSONL document carries from before.
+            let file = path.display().to_string();
+            let processed: Vec<Processed<T>> = pool.install(|| {
                 batch
                     .into_par_iter()
                     .map(|item| {
                         let docs = item.and_then(Pending::run)?;
-                        Ok(docs.into_iter().map(&process).collect())
+                        let dropped = docs
+                            .iter()
+                            .flat_map(|d| &d.diagnostics)
+                            .filter(|d| {
+                                d.code == DROPPED_ANNOTATION
+                                    && d.location.file.as_deref() == Some(file.as_str())
+                            })
+                            .map(ToString::to_string)
+                            .collect();
+                        Ok((docs.into_iter().map(&process).collect(), dropped))
                     })
                     .collect()
             });
             for item in processed {
                 match item {
-                    Ok(outputs) => {
+                    Ok((outputs, dropped)) => {
                         summary.records += 1;
+                        for diagnostic in &dropped {
+                            if let Err(e) =
+                                handle_dropped_annotation(diagnostic, options, &mut summary, &bar)
+                            {
+                                result = Err(e);
+                                break;
+                            }
+                        }
+                        if result.is_err() {
+                            break;
+                        }
                         for output in outputs {
                             summary.documents += 1;
                             if let Err(e) = consume(output) {
@@ -259,6 +294,28 @@ fn handle_record_error(
         bar.suspend(|| eprintln!("warning: skipped {err}"));
     } else if summary.skipped_total() == 21 {
         bar.suspend(|| eprintln!("warning: further skipped records are counted but not printed (use --verbose to print all)"));
+    }
+    Ok(())
+}
+
+/// An annotation a reader dropped counts like a skipped record: printed (the first 20),
+/// counted towards exit status 3, and fatal with `--on-error fail`.
+fn handle_dropped_annotation(
+    diagnostic: &str,
+    options: &RunOptions,
+    summary: &mut RunSummary,
+    bar: &ProgressBar,
+) -> Result<()> {
+    if options.on_error == OnError::Fail {
+        bail!("{diagnostic}\n(use --on-error skip to drop such annotations and continue)");
+    }
+    summary.dropped_annotations += 1;
+    if options.verbose_errors || summary.dropped_annotations <= 20 {
+        bar.suspend(|| eprintln!("{diagnostic}"));
+    } else if summary.dropped_annotations == 21 {
+        bar.suspend(|| {
+            eprintln!("warning: further dropped annotations are counted but not printed (use --verbose to print all)");
+        });
     }
     Ok(())
 }

@@ -53,7 +53,12 @@ fn pubtator_round_trip_through_jsonl() {
         .arg(&source)
         .args(["--to", "jsonl", "-o"])
         .arg(&jsonl));
-    assert_eq!(code, 0, "{err}");
+    // The fixture's one annotation whose text does not match is dropped, said, and counted.
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("abstractX") && err.contains("line 14"),
+        "{err}"
+    );
     let (code, _, err) = run(pubminer()
         .arg("convert")
         .arg(&jsonl)
@@ -126,6 +131,78 @@ fn skip_mode_reports_and_exits_3_fail_mode_stops_with_1() {
     assert!(!dir.path().join("out2.jsonl.partial").exists());
 }
 
+/// Mention lines whose offsets are no offsets are bad records, not relations; offsets that
+/// do not fit the text (reversed, past it; negative BioC locations) drop the annotation with
+/// a located line on stderr, exit status 3, and `--on-error fail` stops on them.
+#[test]
+fn malformed_and_unplaceable_offsets_are_reported_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "1|t|Lung adenocarcinoma\n1|a|TTF-1 was positive.\n";
+    let convert = |name: &str, body: &str, fail: bool| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let out = dir.path().join(format!("{name}.out.jsonl"));
+        let mut cmd = pubminer();
+        if fail {
+            cmd.args(["--on-error", "fail"]);
+        }
+        let (code, _, err) = run(cmd
+            .arg("convert")
+            .arg(&path)
+            .args(["--from", "pubtator", "--to", "pubtator", "-o"])
+            .arg(&out));
+        (code, err, std::fs::read_to_string(&out).unwrap_or_default())
+    };
+    for offsets in ["-5\t-1", "abc\t1e3", "18446744073709551616\t3"] {
+        let body = format!("{text}1\t{offsets}\tLung\tDisease\tD1\n\n2|t|Two\n2|a|Fine.\n\n");
+        let (code, err, out) = convert("bad.pubtator", &body, false);
+        assert_eq!(code, 3, "{offsets}: {err}");
+        assert!(err.contains("bad.pubtator"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("not character offsets"), "{err}");
+        assert!(
+            !out.contains("\tDisease\t") && !out.contains("1\t-5"),
+            "{out}"
+        );
+        assert!(
+            out.lines().all(|l| !l.starts_with("1\t")),
+            "no relation line made of it: {out}"
+        );
+        assert!(out.contains("2|t|Two"), "the next record is read: {out}");
+        let (code, err, _) = convert("bad.pubtator", &body, true);
+        assert_eq!(code, 1, "{offsets}: {err}");
+    }
+    for (offsets, why) in [("8\t2", "after end"), ("30\t500", "past the text")] {
+        let body = format!("{text}1\t{offsets}\tLung\tDisease\tD1\n\n");
+        let (code, err, out) = convert("unplaced.pubtator", &body, false);
+        assert_eq!(code, 3, "{offsets}: {err}");
+        assert!(err.contains("annotation.text_mismatch"), "{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(
+            err.contains("unplaced.pubtator") && err.contains("record #1 (1)"),
+            "{err}"
+        );
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("1 annotation(s) dropped"), "{err}");
+        assert!(out.contains("1|t|Lung"), "the document is kept: {out}");
+        let (code, err, _) = convert("unplaced.pubtator", &body, true);
+        assert_eq!(code, 1, "{offsets}: {err}");
+    }
+    let bioc = r#"{"source":"x","documents":[{"id":"7","passages":[{"offset":0,"text":"TTF-1 was positive.","annotations":[{"id":"a1","infons":{"type":"Gene"},"text":"TTF-1","locations":[{"offset":-3,"length":5}]}]}]}]}"#;
+    let path = dir.path().join("neg.json");
+    std::fs::write(&path, bioc).unwrap();
+    let (code, _, err) = run(pubminer()
+        .arg("convert")
+        .arg(&path)
+        .args(["--to", "jsonl", "-o"])
+        .arg(dir.path().join("neg.out.jsonl")));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("neg.json") && err.contains("annotation.text_mismatch"),
+        "{err}"
+    );
+}
+
 #[test]
 fn missing_file_is_reported_and_others_still_read() {
     let (code, out, err) = run(pubminer()
@@ -164,7 +241,8 @@ fn reads_standard_input_and_writes_standard_output() {
         .write_all(&std::fs::read(fixture("pubtator/sample.pubtator")).unwrap())
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
+    // Written in full; 3 because the fixture's mismatched annotation was dropped.
+    assert_eq!(output.status.code(), Some(3));
     let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(v["documents"].as_array().unwrap().len(), 2);
 }

@@ -145,6 +145,98 @@ fn ihc_run_fills_the_knowledge_base_and_the_landscape_pools_it() {
     assert!(err.contains("missing.sqlite"), "{err}");
 }
 
+/// `ihc run -o OUT` writes `OUT.partial` and renames it when the run completes: a run killed
+/// while reading leaves no `OUT`; `--resume` with `-o` finishes an `OUT` equal to an
+/// uninterrupted run's, every document once, while storing only the documents the knowledge
+/// base lacks.
+#[test]
+fn ihc_run_output_is_renamed_only_when_complete_and_resume_completes_it() {
+    let home = tempfile::tempdir().unwrap();
+    let lexicon = fixture_lexicon(home.path());
+    let input = write_tsv(home.path());
+    let ihc_run = |input: &Path, kb: &Path, out: &Path, resume: bool| {
+        let mut cmd = pubminer(home.path());
+        cmd.args(["ihc", "run"])
+            .arg(input)
+            .arg("--kb")
+            .arg(kb)
+            .arg("-o")
+            .arg(out)
+            .arg("--lexicon")
+            .arg(&lexicon);
+        if resume {
+            cmd.arg("--resume");
+        }
+        cmd
+    };
+
+    // Uninterrupted: OUT, no OUT.partial.
+    let fresh = home.path().join("fresh.jsonl");
+    let (code, _, err) = run(&mut ihc_run(
+        &input,
+        &home.path().join("fresh.sqlite"),
+        &fresh,
+        false,
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert!(fresh.exists());
+    assert!(!home.path().join("fresh.jsonl.partial").exists());
+
+    // Killed while reading its input (a FIFO that is never closed): no OUT.
+    let fifo = home.path().join("slow.tsv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let out = home.path().join("killed.jsonl");
+        let kb = home.path().join("killed.sqlite");
+        let mut child = ihc_run(&fifo, &kb, &out, false)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        std::io::Write::write_all(&mut writer, common::TSV.as_bytes()).unwrap();
+        let partial = home.path().join("killed.jsonl.partial");
+        for _ in 0..200 {
+            if partial.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(partial.exists(), "the output is written as OUT.partial");
+        assert!(!out.exists(), "no OUT while the run is going on");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        drop(writer);
+        assert!(
+            !out.exists(),
+            "a killed run leaves no OUT that looks finished"
+        );
+    }
+
+    // Resumed over a knowledge base holding two of the four documents.
+    let kb = home.path().join("resumed.sqlite");
+    let half = home.path().join("half.tsv");
+    std::fs::write(
+        &half,
+        common::TSV.lines().take(3).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
+    let out = home.path().join("resumed.jsonl");
+    let (code, _, err) = run(&mut ihc_run(&half, &kb, &out, false));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jsonl(&out).len(), 2);
+    let (code, _, err) = run(&mut ihc_run(&input, &kb, &out, true));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 already in the knowledge base"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&fresh).unwrap(),
+        "the resumed output is the uninterrupted one"
+    );
+}
+
 /// Serves the recorded esearch/efetch responses: `retstart=0` and `retstart=2` batches.
 fn serve_eutils() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pubminer-fetch/tests/data/eutils");

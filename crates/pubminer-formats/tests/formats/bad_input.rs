@@ -121,11 +121,11 @@ fn fifty_megabyte_record() {
         "<PubmedArticle><MedlineCitation><PMID>9</PMID><Article><ArticleTitle>Big</ArticleTitle><Abstract><AbstractText>{abstract_text}</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>\n"
     );
     let input = article_set(&[article(1, "One"), record, article(3, "Three")]);
-    let (docs, errors) = read_bytes(
-        "big.xml",
-        input.clone().into_bytes(),
-        &ReadOptions::default(),
-    );
+    let large = ReadOptions {
+        max_record_bytes: 64 << 20,
+        ..ReadOptions::default()
+    };
+    let (docs, errors) = read_bytes("big.xml", input.clone().into_bytes(), &large);
     assert!(errors.is_empty());
     assert_eq!(docs.len(), 3);
     assert_eq!(
@@ -133,18 +133,64 @@ fn fifty_megabyte_record() {
         abstract_text.trim_end().len()
     );
 
-    let small = ReadOptions {
-        max_record_bytes: 10 << 20,
-        ..ReadOptions::default()
-    };
-    let (docs, errors) = read_bytes("big.xml", input.into_bytes(), &small);
-    assert_eq!(docs.len(), 1);
+    // Over the limit (the default, 32 MiB): refused and skipped, and the next record read.
+    let (docs, errors) = read_bytes("big.xml", input.into_bytes(), &ReadOptions::default());
+    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["1", "3"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].kind, ReadErrorKind::TooLarge);
+    assert!(!errors[0].fatal, "one record is refused, not the file");
     assert!(
         errors[0].message.contains("--max-record-mb"),
         "{}",
         errors[0]
     );
+}
+
+/// One oversized line of JSONL, or block of PubTator, is skipped and reported; every record
+/// after it is read (not just those before it).
+#[test]
+fn oversized_line_or_block_is_skipped_and_the_rest_read() {
+    let limit = ReadOptions {
+        max_record_bytes: 1 << 20,
+        ..ReadOptions::default()
+    };
+    let big = "x".repeat(3 << 20);
+    let mut jsonl = String::new();
+    for i in 1..=20 {
+        let text = if i == 10 {
+            big.as_str()
+        } else {
+            "Short abstract."
+        };
+        jsonl.push_str(&format!(
+            "{{\"pmid\": \"{i}\", \"title\": \"T{i}\", \"abstract\": \"{text}\"}}\n"
+        ));
+    }
+    let (docs, errors) = read_bytes("big.jsonl", jsonl.into_bytes(), &limit);
+    assert_eq!(docs.len(), 19, "{errors:?}");
+    assert_eq!(docs.last().unwrap().id, "20");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].kind, ReadErrorKind::TooLarge);
+    assert!(!errors[0].fatal);
+    assert_eq!(errors[0].location.line, Some(10), "{}", errors[0]);
+
+    let mut pubtator = String::new();
+    for i in 1..=5 {
+        let text = if i == 3 {
+            big.as_str()
+        } else {
+            "Short abstract."
+        };
+        pubtator.push_str(&format!(
+            "{i}|t|Title {i}\n{i}|a|{text}\n{i}\t0\t5\tTitle\tDisease\tD1\n\n"
+        ));
+    }
+    let (docs, errors) = read_bytes("big.pubtator", pubtator.into_bytes(), &limit);
+    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "4", "5"], "{errors:?}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].kind, ReadErrorKind::TooLarge);
 }
 
 #[test]

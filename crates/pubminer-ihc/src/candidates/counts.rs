@@ -48,7 +48,7 @@ pub(super) fn sentence(
     };
     let a = atoms(scanned);
     let counts = find_counts(&a);
-    out.counts_seen += counts.len();
+    out.counts_seen += counts.iter().filter(|c| !c.numerator_only()).count();
     let mut used = Vec::new();
     let sentence = &context.sentences[view.index];
     let lower = view.lower;
@@ -158,7 +158,8 @@ pub(super) fn sentence(
             || (cues.units_after && rules.on(Rule::UnitsAfterCount))
             || (other_assay && rules.on(Rule::OtherAssay))
             || !rules_read_counts
-            || list_taken;
+            || list_taken
+            || c.numerator_only();
         let clause_markers: Vec<usize> = view
             .vocab
             .iter()
@@ -248,7 +249,11 @@ pub(super) fn sentence(
         );
         let anchor = out.anchors.len();
         out.anchors.push(Anchor {
-            kind: AnchorKind::Count,
+            kind: if c.numerator_only() {
+                AnchorKind::Numerator
+            } else {
+                AnchorKind::Count
+            },
             sentence: view.index,
             start: c.range.start,
             end: c.range.end,

@@ -34,6 +34,10 @@ pub enum AnchorKind {
     Statement,
     /// A case report's finding for a marker.
     CaseReport,
+    /// A numerator alone (`positive in 4 cases`): its total comes from the tumour's group.
+    /// Unlike a count it leaves the sentence's statements in place and is not a count the
+    /// classifier or the rules see.
+    Numerator,
 }
 
 /// Facts about an anchor's figure that decide whether it is a positivity count at all.
@@ -105,6 +109,8 @@ pub enum How {
     NoneOfGroup,
     /// A case report's finding.
     CaseReport,
+    /// Stated without numbers (`X was expressed in Y`): positive and total unknown.
+    Qualitative,
 }
 
 impl How {
@@ -120,6 +126,7 @@ impl How {
             Self::AllOfGroup => "all of group",
             Self::NoneOfGroup => "none of group",
             Self::CaseReport => "case report",
+            Self::Qualitative => "qualitative",
         }
     }
 }

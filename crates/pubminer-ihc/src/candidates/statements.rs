@@ -31,8 +31,10 @@ pub(super) const STATEMENT_STAINING: [&str; 12] = [
     "loss",
 ];
 
-/// Statement anchors of a sentence: one per tumour mention, when the sentence says `all`,
-/// `none`, `absent`, `no staining` or `negative for`, or sizes the tumour (`the 19 X`).
+/// Statement anchors of a sentence: one per tumour mention of a staining sentence. When the
+/// sentence says `all`, `none`, `absent`, `no staining` or `negative for`, or sizes the tumour
+/// (`the 19 X`), its readings are all or none of the tumour's totals; otherwise it is a
+/// qualitative statement (`X was diffusely expressed in Y`), read as null of null.
 #[expect(clippy::too_many_arguments)]
 pub(super) fn sentence(
     view: &SentenceView<'_>,
@@ -93,9 +95,7 @@ pub(super) fn sentence(
     for &occ in &view.tumours {
         let local = t_of(occ).start - off;
         let sized = number_before(text, t_of(occ).start);
-        if !(all || none_cue.is_some() || sized.is_some()) {
-            continue;
-        }
+        let qualitative = !(all || none_cue.is_some() || sized.is_some());
         let (t, from) = if is_generic(&t_of(occ).text) {
             match context
                 .main_tumour
@@ -208,8 +208,13 @@ pub(super) fn sentence(
             mentions,
             view,
         );
-        let mut readings = statement_readings(&totals);
-        if n.is_none() && !totals.is_empty() {
+        let mut readings = if qualitative {
+            // `X was expressed in Y`: stated, not counted (the guide's null of null).
+            vec![(None, None, How::Qualitative, TotalFrom::None)]
+        } else {
+            statement_readings(&totals)
+        };
+        if !qualitative && n.is_none() && !totals.is_empty() {
             // The rules' reading when no total of the tumour is stated: none, of unknown size.
             readings.push((Some(0), None, How::NoneOfGroup, TotalFrom::None));
         }

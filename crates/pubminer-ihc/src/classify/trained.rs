@@ -119,7 +119,9 @@ impl Scored {
         for (c, &p) in analysis.candidates.candidates.iter().zip(scores) {
             s.best = s.best.max(p);
             let slot = match analysis.candidates.anchors[c.anchor].kind {
-                AnchorKind::Count | AnchorKind::ListItem => &mut s.best_count,
+                AnchorKind::Count | AnchorKind::ListItem | AnchorKind::Numerator => {
+                    &mut s.best_count
+                }
                 AnchorKind::Statement => &mut s.best_statement,
                 AnchorKind::CaseReport => &mut s.best_case,
             };

@@ -72,6 +72,27 @@ mod tests {
         assert_eq!(atoms("a single ovarian")[0].atom, Atom::Number(1));
         assert_eq!(counts("in 0 (0%) of 82"), [(Some(0), Some(82), Some(0.0))]);
         assert_eq!(counts("p < 0.05"), []);
+        // A numerator alone, the total from context.
+        assert_eq!(
+            counts("AR was positive in 4 cases"),
+            [(Some(4), None, None)]
+        );
+        assert_eq!(
+            counts("CD34 was positive in one patient"),
+            [(Some(1), None, None)]
+        );
+        assert_eq!(
+            counts("positive in four and two cases, respectively"),
+            [(Some(4), None, None), (Some(2), None, None)]
+        );
+        assert_eq!(counts("was found in six."), [(Some(6), None, None)]);
+        assert_eq!(counts("was described in 2010."), []);
+        assert_eq!(counts("stained 4 cases"), []);
+        // A parenthesised percentage alone.
+        assert_eq!(
+            counts("most often seen in adenocarcinoma (80%)"),
+            [(None, None, Some(80.0))]
+        );
     }
 
     #[test]

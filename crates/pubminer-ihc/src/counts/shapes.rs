@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::around::CASE_NOUNS;
 use super::atoms::{Atom, Spanned};
 
 /// A count found in a sentence.
@@ -18,6 +19,14 @@ pub struct Count {
     pub range: Range<usize>,
     /// Atom index range of the expression.
     pub atoms: Range<usize>,
+}
+
+impl Count {
+    /// A numerator with neither total nor percentage (`positive in 4 cases`).
+    #[must_use]
+    pub fn numerator_only(&self) -> bool {
+        self.x.is_some() && self.y.is_none() && self.percent.is_none()
+    }
 }
 
 fn num(a: &[Spanned], i: usize) -> Option<u32> {
@@ -56,6 +65,46 @@ fn paren_pct(a: &[Spanned], i: usize) -> Option<((f64, u8), usize)> {
         return Some((p, if is_punct(a, j, ')') { j + 1 } else { i + 2 }));
     }
     None
+}
+
+/// `in X`, then a case noun within two words (`in 4 cases`, `in one tumor`), or, for X under
+/// 1,000 (no year), the end of the clause or `and Y` (`in six.`, `in four and two cases`): a
+/// numerator with no total. Returns the index after the expression.
+fn bare_count(a: &[Spanned], i: usize, x: u32, previous: Option<&Count>) -> Option<usize> {
+    // `in four and two cases`: the second numerator follows the first.
+    let follows = |w: &str| {
+        is_word(a, i - 1, w) && previous.is_some_and(|p| p.numerator_only() && p.atoms.end + 1 == i)
+    };
+    if i == 0 || !(is_word(a, i - 1, "in") || follows("and") || follows("or")) {
+        return None;
+    }
+    if !(1..=10_000).contains(&x) {
+        return None;
+    }
+    let case_noun = |k: usize| {
+        matches!(a.get(k).map(|s| &s.atom), Some(Atom::Word(w))
+            if CASE_NOUNS.contains(&w.as_str())
+                || CASE_NOUNS.iter().any(|n| n.strip_suffix('s') == Some(w.as_str())))
+    };
+    for k in i + 1..i + 4 {
+        if case_noun(k) {
+            return Some(k + 1);
+        }
+        match a.get(k).map(|s| &s.atom) {
+            Some(Atom::Word(w)) if k < i + 3 && !matches!(w.as_str(), "and" | "or" | "of") => {}
+            _ => break,
+        }
+    }
+    if x >= 1_000 {
+        return None;
+    }
+    match a.get(i + 1).map(|s| &s.atom) {
+        None | Some(Atom::Punct(',' | '.' | ';' | ')')) => Some(i + 1),
+        Some(Atom::Word(w)) if matches!(w.as_str(), "and" | "or") && num(a, i + 2).is_some() => {
+            Some(i + 1)
+        }
+        _ => None,
+    }
 }
 
 /// Every count expression in `a`, left to right, not overlapping.
@@ -192,11 +241,22 @@ pub fn find_counts(a: &[Spanned]) -> Vec<Count> {
                 i = e;
                 continue;
             }
+            // in X [cases]: a numerator alone, the total from context (`positive in 4
+            // cases`, `in one tumor`, `in four and two cases, respectively`).
+            if let Some(end) = bare_count(a, i, x, out.last()) {
+                out.push(Count {
+                    x: Some(x),
+                    y: None,
+                    percent: None,
+                    range: span(i, end),
+                    atoms: i..end,
+                });
+                i = end;
+                continue;
+            }
         }
-        // Z% of ... : percentage alone (the total comes from context).
-        if let Some(p) = pct(a, i)
-            && !is_punct(a, i.wrapping_sub(1), '(')
-        {
+        // Z% of ... or (Z%): percentage alone (the total comes from context).
+        if let Some(p) = pct(a, i) {
             out.push(Count {
                 x: None,
                 y: None,

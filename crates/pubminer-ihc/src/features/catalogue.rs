@@ -12,6 +12,8 @@ named_enum! {
     AnchorStatement = "anchor-statement",
     /// The anchor is a case report's finding.
     AnchorCaseReport = "anchor-case-report",
+    /// The anchor is a numerator alone (`positive in 4 cases`).
+    AnchorNumerator = "anchor-numerator",
     /// The count states both numbers (`27/35`, `27 of 35`).
     CountBoth = "count-both",
     /// The count is a percentage alone.
@@ -87,6 +89,8 @@ named_enum! {
     HowNoneOfGroup = "how-none-of-group",
     /// A case report's finding.
     HowCaseReport = "how-case-report",
+    /// A statement read without numbers (`X was expressed in Y`: null of null).
+    HowQualitative = "how-qualitative",
     /// The reading's state agrees with the negative cue (converted or none when negative).
     StateAgrees = "state-agrees",
     /// No total.

@@ -30,6 +30,7 @@ pub(super) fn fill(
     set(F::AnchorListItem, anchor.kind == AnchorKind::ListItem);
     set(F::AnchorStatement, anchor.kind == AnchorKind::Statement);
     set(F::AnchorCaseReport, anchor.kind == AnchorKind::CaseReport);
+    set(F::AnchorNumerator, anchor.kind == AnchorKind::Numerator);
     set(
         F::CountBoth,
         count.is_some_and(|k| k.x.is_some() && k.y.is_some()),
@@ -90,6 +91,7 @@ pub(super) fn fill(
     set(F::HowAllOfGroup, c.how == How::AllOfGroup);
     set(F::HowNoneOfGroup, c.how == How::NoneOfGroup);
     set(F::HowCaseReport, c.how == How::CaseReport);
+    set(F::HowQualitative, c.how == How::Qualitative);
     let negative_reading = matches!(c.how, How::NegativeConverted | How::NoneOfGroup)
         || c.how == How::CaseReport && c.positive == Some(0);
     set(F::StateAgrees, negative_reading == cues.negative);

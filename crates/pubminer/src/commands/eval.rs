@@ -121,17 +121,19 @@ pub fn run_ner(args: &NerArgs<'_>, options: &RunOptions) -> Result<(NerReport, R
     if gold_summary.is_partial() {
         // Always said, even with --quiet: the scores are against an incomplete gold standard.
         eprintln!(
-            "WARNING: {} gold record(s) could not be read and {} gold file(s) were not read to the end; \
+            "WARNING: {} gold record(s) could not be read, {} gold annotation(s) were dropped and {} gold file(s) were not read to the end; \
              their mentions are missing from the gold standard, so these scores are NOT a complete evaluation",
             gold_summary.skipped_total(),
+            gold_summary.dropped_annotations,
             gold_summary.failed_files.len()
         );
     }
     if pred_summary.is_partial() && !args.quiet {
         eprintln!(
-            "warning: {} predicted record(s) could not be read and {} prediction file(s) were not read to the end; \
+            "warning: {} predicted record(s) could not be read, {} predicted annotation(s) were dropped and {} prediction file(s) were not read to the end; \
              their gold documents count as missing predictions",
             pred_summary.skipped_total(),
+            pred_summary.dropped_annotations,
             pred_summary.failed_files.len()
         );
     }
@@ -198,8 +200,9 @@ pub fn run_link(args: &NerArgs<'_>, options: &RunOptions) -> Result<RunSummary> 
     let (pred, pred_summary) = read(args.pred, &args.pred_options, options)?;
     if gold_summary.is_partial() {
         eprintln!(
-            "WARNING: {} gold record(s) could not be read; these scores are NOT a complete evaluation",
-            gold_summary.skipped_total()
+            "WARNING: {} gold record(s) could not be read and {} gold annotation(s) were dropped; these scores are NOT a complete evaluation",
+            gold_summary.skipped_total(),
+            gold_summary.dropped_annotations
         );
     }
     let report = pubminer_eval::link::evaluate(&gold, &pred, &mapping);

@@ -84,7 +84,21 @@ fn reason_class(reason: &str) -> String {
     reason[..end].trim().to_owned()
 }
 
+/// `PATH.partial`: where a file output is written until the run completes.
+fn partial_path(path: &Path) -> PathBuf {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    PathBuf::from(partial)
+}
+
 /// Runs the pipeline over `args.inputs`, storing into the knowledge base.
+///
+/// The output file is written as `OUT.partial`, batch by batch right after the knowledge base
+/// commits the batch, and renamed to `OUT` when the run completes: a killed run leaves no
+/// `OUT`, and its `OUT.partial` holds no record the knowledge base did not commit. With
+/// `--resume` and an output, documents already stored are read again for the output (not
+/// stored twice), so the finished `OUT` holds every input document, as a run never
+/// interrupted would.
 ///
 /// # Errors
 /// Unreadable input (per the error policy), an unwritable output or knowledge base.
@@ -100,14 +114,19 @@ pub fn run(
     } else {
         HashSet::new()
     };
+    let file_output = args.output.filter(|p| p.as_os_str() != "-");
     let mut out: Option<Box<dyn std::io::Write>> = match args.output {
         None => None,
         Some(p) if p.as_os_str() == "-" => {
             Some(Box::new(std::io::BufWriter::new(std::io::stdout().lock())))
         }
-        Some(p) => Some(Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        ))),
+        Some(p) => {
+            let partial = partial_path(p);
+            Some(Box::new(std::io::BufWriter::new(
+                std::fs::File::create(&partial)
+                    .with_context(|| format!("cannot create {}", partial.display()))?,
+            )))
+        }
     };
     if let Some(w) = out.as_mut()
         && args.format == IhcFormat::Tsv
@@ -118,13 +137,32 @@ pub fn run(
     let encode = out.is_some();
     let mut report = IhcRunReport::default();
     let mut batch: Vec<(IhcRecord, DocInfo)> = Vec::with_capacity(COMMIT_EVERY);
+    // The output of the batch not yet committed.
+    let mut pending = String::new();
+    // Commits the batch, then writes and flushes its output.
+    let commit = |kb: &mut Kb,
+                  batch: &mut Vec<(IhcRecord, DocInfo)>,
+                  pending: &mut String,
+                  out: &mut Option<Box<dyn std::io::Write>>|
+     -> Result<()> {
+        kb.store(batch)?;
+        batch.clear();
+        if let Some(w) = out.as_mut() {
+            w.write_all(pending.as_bytes())
+                .and_then(|()| w.flush())
+                .context("cannot write the output")?;
+        }
+        pending.clear();
+        Ok(())
+    };
     let summary = pipeline::run(
         args.inputs,
         read_options,
         options,
         |doc| {
             let id = doc.meta.pmid.as_deref().unwrap_or(&doc.id);
-            if existing.contains(id) {
+            let stored = existing.contains(id);
+            if stored && !encode {
                 return None;
             }
             let outcome = ihc.process(&doc);
@@ -132,7 +170,7 @@ pub fn run(
             if encode {
                 pubminer_ihc::output::encode(&outcome.record, format, &mut text);
             }
-            Some((outcome, text))
+            Some((outcome, text, stored))
         },
         |item| {
             let Some((
@@ -142,14 +180,16 @@ pub fn run(
                     skipped,
                 },
                 text,
+                stored,
             )) = item
             else {
                 report.resumed += 1;
                 return Ok(());
             };
-            if let Some(w) = out.as_mut() {
-                w.write_all(text.as_bytes())
-                    .context("cannot write the output")?;
+            pending.push_str(&text);
+            if stored {
+                report.resumed += 1;
+                return Ok(());
             }
             match skipped {
                 Some(why) => *report.skipped.entry(why.as_str()).or_default() += 1,
@@ -165,15 +205,17 @@ pub fn run(
             report.profiles += record.profiles.len() as u64;
             batch.push((record, info));
             if batch.len() >= COMMIT_EVERY {
-                kb.store(&batch)?;
-                batch.clear();
+                commit(&mut kb, &mut batch, &mut pending, &mut out)?;
             }
             Ok(())
         },
     )?;
-    kb.store(&batch)?;
-    if let Some(mut w) = out {
-        w.flush().context("cannot write the output")?;
+    commit(&mut kb, &mut batch, &mut pending, &mut out)?;
+    drop(out);
+    if let Some(p) = file_output {
+        let partial = partial_path(p);
+        std::fs::rename(&partial, p)
+            .with_context(|| format!("cannot rename {} to {}", partial.display(), p.display()))?;
     }
     Ok((summary, report))
 }

@@ -115,7 +115,7 @@ pub fn serve(
     super::serve::on_loopback_unless_told(addr, quiet, |listener, bound| async move {
         // The line a script waits for (the real port when ADDR ends in :0).
         println!("model {name} at http://{bound}/v1");
-        pubminer_serve::serve_llm(listener, state)
+        pubminer_serve::serve_llm(listener, state, &pubminer_serve::Limits::default())
             .await
             .context("the server failed")
     })

@@ -6,11 +6,17 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 
-/// Loads the knowledge base and serves it on `addr` until Ctrl-C.
+/// Loads the knowledge base and serves it on `addr` with `limits` until Ctrl-C.
 ///
 /// # Errors
 /// A missing or unreadable knowledge base or HPA table, or an address that cannot be bound.
-pub fn run(kb: Option<&Path>, addr: SocketAddr, hpa: Option<&Path>, quiet: bool) -> Result<()> {
+pub fn run(
+    kb: Option<&Path>,
+    addr: SocketAddr,
+    hpa: Option<&Path>,
+    limits: &pubminer_serve::Limits,
+    quiet: bool,
+) -> Result<()> {
     let kb = kb.map_or_else(crate::paths::default_kb, Path::to_owned);
     let hpa = hpa.map(Path::to_owned).or_else(|| {
         crate::paths::shared_data()
@@ -33,7 +39,7 @@ pub fn run(kb: Option<&Path>, addr: SocketAddr, hpa: Option<&Path>, quiet: bool)
         }
         // The line a script waits for (the port is the real one when ADDR ends in :0).
         println!("listening on http://{bound}/");
-        pubminer_serve::serve(listener, Arc::clone(&state))
+        pubminer_serve::serve(listener, Arc::clone(&state), limits)
             .await
             .context("the server failed")
     })
