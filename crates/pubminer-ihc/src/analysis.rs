@@ -27,9 +27,13 @@ pub struct Analysis {
     pub group_sizes: Vec<Option<u32>>,
     /// Each tumour's name, as an index (tumours written alike share it).
     pub(crate) tumour_groups: Vec<usize>,
+    /// Tumour mentions per name group.
+    pub(crate) group_mentions: Vec<usize>,
+    /// Whether a name group is mentioned in the title.
+    pub(crate) group_in_title: Vec<bool>,
     /// Marker concepts named in the title.
     pub title_markers: Vec<String>,
-    /// Markers listed with other markers (`ER, PR and HER2`).
+    /// Markers listed with other markers (`ER, PR and HER2`), in increasing order.
     pub listed_markers: Vec<usize>,
     /// Mentions per marker concept.
     pub(crate) marker_counts: HashMap<String, usize>,
@@ -47,7 +51,13 @@ impl Analysis {
     /// Tumour mentions in a name group.
     #[must_use]
     pub fn tumour_groups_count(&self, group: usize) -> usize {
-        self.tumour_groups.iter().filter(|&&g| g == group).count()
+        self.group_mentions.get(group).copied().unwrap_or(0)
+    }
+
+    /// True when a mention of the group is in the title.
+    #[must_use]
+    pub fn group_in_title(&self, group: usize) -> bool {
+        self.group_in_title.get(group).copied().unwrap_or(false)
     }
 
     /// The markers of a sentence, one per concept, in order.

@@ -68,6 +68,10 @@ pub struct Context {
     pub only_marker: Option<usize>,
     /// The most mentioned marker concept, a title's marker counting thrice (a marker index).
     pub main_marker: Option<usize>,
+    /// The marker mentions of each sentence, in text order.
+    pub sentence_markers: Vec<Vec<usize>>,
+    /// The tumour mentions of each sentence, in text order.
+    pub sentence_tumours: Vec<Vec<usize>>,
 }
 
 impl Context {
@@ -164,6 +168,21 @@ impl Context {
         let mut distinct: Vec<String> = vocab.iter().map(|&i| mentions.markers[i].key()).collect();
         distinct.sort();
         distinct.dedup();
+        // Each mention binned to its sentence by binary search: linear in the record, where a
+        // scan of every mention per sentence was quadratic.
+        let bin = |spans: &mut dyn Iterator<Item = (usize, usize, usize)>| {
+            let mut out = vec![Vec::new(); sentences.len()];
+            for (i, (passage, start, end)) in spans.enumerate() {
+                if let Some(s) = sentence_of(&sentences, passage, start, end) {
+                    out[s].push(i);
+                }
+            }
+            out
+        };
+        let sentence_markers =
+            bin(&mut mentions.markers.iter().map(|m| (m.passage, m.start, m.end)));
+        let sentence_tumours =
+            bin(&mut mentions.tumours.iter().map(|t| (t.passage, t.start, t.end)));
         Self {
             sentences,
             groups,
@@ -177,7 +196,15 @@ impl Context {
             distinct_markers: distinct.len(),
             only_marker: vocab.first().copied().filter(|_| distinct.len() == 1),
             main_marker: main_marker(mentions, title),
+            sentence_markers,
+            sentence_tumours,
         }
+    }
+
+    /// The sentence holding `passage[start..end]`, if one does.
+    #[must_use]
+    pub fn sentence_of(&self, passage: usize, start: usize, end: usize) -> Option<usize> {
+        sentence_of(&self.sentences, passage, start, end)
     }
 
     /// The size of the group a tumour name belongs to: the same name, one that starts the
@@ -220,6 +247,14 @@ impl Context {
             })
             .map(|g| g.size)
     }
+}
+
+/// The sentence holding `passage[start..end]` (sentences are in passage and text order).
+fn sentence_of(sentences: &[Sentence], passage: usize, start: usize, end: usize) -> Option<usize> {
+    let after = sentences.partition_point(|s| (s.passage, s.start) <= (passage, start));
+    let i = after.checked_sub(1)?;
+    let s = &sentences[i];
+    (s.passage == passage && end <= s.end).then_some(i)
 }
 
 /// Words cut to their first seven letters: `desmoid fibromatoses` and `desmoid fibromatosis`

@@ -172,17 +172,11 @@ impl Extractor {
             })
             .collect();
         let sentence_markers = context
-            .sentences
+            .sentence_markers
             .iter()
-            .map(|s| {
-                let inside: Vec<usize> = (0..mentions.markers.len())
-                    .filter(|&i| {
-                        let m = &mentions.markers[i];
-                        m.passage == s.passage && m.start >= s.start && m.end <= s.end
-                    })
-                    .collect();
+            .map(|inside| {
                 let mut out: Vec<usize> = Vec::new();
-                for i in inside {
+                for &i in inside {
                     if !out
                         .iter()
                         .any(|&o| mentions.markers[o].key() == mentions.markers[i].key())
@@ -193,6 +187,12 @@ impl Extractor {
                 out
             })
             .collect();
+        let mut group_mentions = vec![0usize; names.len()];
+        let mut group_in_title = vec![false; names.len()];
+        for (t, &g) in mentions.tumours.iter().zip(&tumour_groups) {
+            group_mentions[g] += 1;
+            group_in_title[g] |= Some(t.passage) == title_passage;
+        }
         let analysis = Analysis {
             texts,
             title_passage,
@@ -202,6 +202,8 @@ impl Extractor {
             candidates,
             group_sizes,
             tumour_groups,
+            group_mentions,
+            group_in_title,
             title_markers,
             listed_markers,
             marker_counts,

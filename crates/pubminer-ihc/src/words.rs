@@ -242,11 +242,51 @@ pub fn names_a_tumour(phrase: &str) -> bool {
 /// Where `word` occurs in `text` as a whole word, also with a plural `s` (`STUMPs`).
 #[must_use]
 pub fn word_occurrences(text: &str, word: &str) -> Vec<(usize, usize)> {
+    word_occurrences_with(text, word, text.match_indices(word).map(|(i, _)| i))
+}
+
+/// [`word_occurrences`] of every word at once, in one pass over `text` (Aho-Corasick): the
+/// `i`-th list holds the uses of `words[i]`. Linear in the text, where a pass per word made a
+/// long text with many abbreviations quadratic.
+#[must_use]
+pub fn word_occurrences_of_all(text: &str, words: &[&str]) -> Vec<Vec<(usize, usize)>> {
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
+    let patterns: Vec<(usize, &str)> = words
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    match aho_corasick::AhoCorasick::new(patterns.iter().map(|(_, w)| w)) {
+        Ok(automaton) => {
+            for m in automaton.find_overlapping_iter(text) {
+                starts[patterns[m.pattern().as_usize()].0].push(m.start());
+            }
+        }
+        Err(_) => {
+            for &(i, w) in &patterns {
+                starts[i] = text.match_indices(w).map(|(at, _)| at).collect();
+            }
+        }
+    }
+    words
+        .iter()
+        .zip(starts)
+        .map(|(w, s)| word_occurrences_with(text, w, s.into_iter()))
+        .collect()
+}
+
+/// The whole-word uses (a plural `s` allowed) of `word` among its matches at `starts`.
+fn word_occurrences_with(
+    text: &str,
+    word: &str,
+    starts: impl Iterator<Item = usize>,
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     if word.is_empty() {
         return out;
     }
-    for (i, _) in text.match_indices(word) {
+    for i in starts {
         let mut end = i + word.len();
         if text[end..].starts_with('s') {
             end += 1;
@@ -327,6 +367,13 @@ mod tests {
         ));
         assert!(!names_a_tumour("tumor necrosis factor"));
         assert_eq!(word_occurrences("MFHs and MFH", "MFH"), [(0, 4), (9, 12)]);
+        let text = "MFHs and MFH, not LMS; LM and LMs";
+        let words = ["MFH", "LM", "", "LMS"];
+        let all = word_occurrences_of_all(text, &words);
+        assert_eq!(all[1], [(23, 25), (30, 33)]);
+        for (w, found) in words.iter().zip(&all) {
+            assert_eq!(found, &word_occurrences(text, w), "{w}");
+        }
         assert!(contains_word("all of them", "all"));
         assert!(!contains_word("overall", "all"));
     }

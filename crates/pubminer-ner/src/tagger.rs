@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pubminer_core::{Abbreviation, Document, Link, Mention, Span, TextRange};
 use pubminer_lexicon::{EntityType, Lexicon, SynonymKind, Tags};
-use pubminer_text::abbreviation::{find_abbreviations, occurrences};
+use pubminer_text::abbreviation::{find_abbreviations, occurrences_of_all};
 use pubminer_text::normalize::{KeyBuilder, is_possessive};
 use pubminer_text::sentence::split_sentences;
 use pubminer_text::token::{Token, TokenKind, tokenize_into};
@@ -506,10 +506,9 @@ impl DictionaryTagger {
                 continue;
             }
             // Token index of the mention's first word.
-            let Some(first) = s
+            let Ok(first) = s
                 .tokens
-                .iter()
-                .position(|t| t.range.start() == c.range.start())
+                .binary_search_by_key(&c.range.start(), |t| t.range.start())
             else {
                 continue;
             };
@@ -637,6 +636,14 @@ impl DictionaryTagger {
         let mut defined: HashMap<String, (Option<Candidate>, String)> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut builder = KeyBuilder::new();
+        // The mentions ending at each (passage, end), for the long forms' concepts.
+        let mut ending: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        for (i, m) in mentions.iter().enumerate() {
+            ending
+                .entry((m.passage, m.range.end()))
+                .or_default()
+                .push(i);
+        }
         for (p, passage) in doc.passages.iter().enumerate() {
             let text = passage.text();
             for pair in find_abbreviations(text, &sentences_of[p]) {
@@ -661,13 +668,13 @@ impl DictionaryTagger {
                 }
                 // The long form's concept: a mention that ends where the long form ends and
                 // covers most of it, else a direct lookup of the whole long form.
-                let from_mention = mentions
-                    .iter()
+                let from_mention = ending
+                    .get(&(p as u32, pair.long.end()))
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &mentions[i])
                     .filter(|m| {
-                        m.passage == p as u32
-                            && m.range.end() == pair.long.end()
-                            && pair.long.contains_range(m.range)
-                            && m.range.len() * 2 >= pair.long.len()
+                        pair.long.contains_range(m.range) && m.range.len() * 2 >= pair.long.len()
                     })
                     .max_by_key(|m| m.range.len())
                     .and_then(|m| {
@@ -698,25 +705,49 @@ impl DictionaryTagger {
                 order.push(short.to_owned());
             }
         }
-        for short in order {
-            let Some((concept, long)) = defined.get(&short) else {
+        // The uses of every short form, one pass per passage.
+        let shorts: Vec<&str> = order.iter().map(String::as_str).collect();
+        let uses: Vec<Vec<Vec<TextRange>>> = doc
+            .passages
+            .iter()
+            .map(|p| occurrences_of_all(p.text(), &shorts))
+            .collect();
+        // The mentions as slots (a removed one is `None`), indexed per passage by start, so
+        // each use of a short form looks at the mentions near it, not at all of them.
+        let mut slots: Vec<Option<Mention>> =
+            std::mem::take(mentions).into_iter().map(Some).collect();
+        let mut index = MentionIndex::new(doc.passages.len());
+        for (i, m) in slots.iter().enumerate() {
+            if let Some(m) = m {
+                index.insert(m, i);
+            }
+        }
+        let mut by_text: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, m) in slots.iter().enumerate() {
+            if let Some(m) = m.as_ref().filter(|m| m.origin == ORIGIN) {
+                by_text.entry(m.text.clone()).or_default().push(i);
+            }
+        }
+        for (k, short) in order.iter().enumerate() {
+            let Some((concept, long)) = defined.get(short) else {
                 continue;
             };
             match concept {
                 Some(c) => {
                     for (p, passage) in doc.passages.iter().enumerate() {
                         let text = passage.text();
-                        for range in occurrences(text, &short) {
+                        for &range in &uses[p][k] {
                             // Replace whatever the dictionary said about this span.
-                            mentions.retain(|m| {
-                                !(m.passage == p as u32
-                                    && m.range.overlaps(range)
-                                    && range.contains_range(m.range))
-                            });
-                            if mentions
-                                .iter()
-                                .any(|m| m.passage == p as u32 && m.range.overlaps(range))
-                            {
+                            for i in index.overlapping(p as u32, range) {
+                                if slots[i]
+                                    .as_ref()
+                                    .is_some_and(|m| range.contains_range(m.range))
+                                {
+                                    let m = slots[i].take().expect("a live slot");
+                                    index.remove(&m, i);
+                                }
+                            }
+                            if !index.overlapping(p as u32, range).is_empty() {
                                 continue; // inside a longer mention (e.g. the long form)
                             }
                             let candidate = Candidate {
@@ -727,7 +758,8 @@ impl DictionaryTagger {
                             let mut m =
                                 self.mention(p as u32, text, &candidate, ORIGIN_ABBREVIATION, None);
                             m.long_form = Some(long.clone());
-                            mentions.push(m);
+                            index.insert(&m, slots.len());
+                            slots.push(Some(m));
                         }
                     }
                 }
@@ -740,10 +772,10 @@ impl DictionaryTagger {
                     // and is not tagged in this document.
                     let long_key = builder.name_key(long);
                     let long_words = content_words(&long_key);
-                    mentions.retain_mut(|m| {
-                        if m.text != short || m.origin != ORIGIN {
-                            return true;
-                        }
+                    for &i in by_text.get(short.as_str()).into_iter().flatten() {
+                        let Some(m) = slots[i].as_mut() else {
+                            continue;
+                        };
                         let best = m
                             .links
                             .iter()
@@ -770,14 +802,17 @@ impl DictionaryTagger {
                             Some((overlap, link)) if overlap >= 0.5 => {
                                 m.links = vec![link];
                                 m.long_form = Some(long.clone());
-                                true
                             }
-                            _ => false,
+                            _ => {
+                                let m = slots[i].take().expect("a live slot");
+                                index.remove(&m, i);
+                            }
                         }
-                    });
+                    }
                 }
             }
         }
+        *mentions = slots.into_iter().flatten().collect();
     }
 
     /// The concept of a whole name, if the lexicon knows it.
@@ -835,6 +870,51 @@ fn word_overlap(long: &[&str], name: &[&str]) -> f32 {
     shared as f32 / long.len().max(name.len()) as f32
 }
 
+/// Mentions of each passage by start, for the overlap queries of abbreviation propagation.
+/// A mention that overlaps a range starts less than the longest mention's length before it.
+struct MentionIndex {
+    by_start: Vec<std::collections::BTreeSet<(u32, usize)>>,
+    ends: HashMap<usize, u32>,
+    longest: u32,
+}
+
+impl MentionIndex {
+    fn new(passages: usize) -> Self {
+        Self {
+            by_start: vec![std::collections::BTreeSet::new(); passages],
+            ends: HashMap::new(),
+            longest: 0,
+        }
+    }
+
+    fn insert(&mut self, m: &Mention, slot: usize) {
+        if let Some(set) = self.by_start.get_mut(m.passage as usize) {
+            set.insert((m.range.start(), slot));
+            self.ends.insert(slot, m.range.end());
+            self.longest = self.longest.max(m.range.len());
+        }
+    }
+
+    fn remove(&mut self, m: &Mention, slot: usize) {
+        if let Some(set) = self.by_start.get_mut(m.passage as usize) {
+            set.remove(&(m.range.start(), slot));
+            self.ends.remove(&slot);
+        }
+    }
+
+    /// The slots of the mentions of `passage` that overlap `range`.
+    fn overlapping(&self, passage: u32, range: TextRange) -> Vec<usize> {
+        let Some(set) = self.by_start.get(passage as usize) else {
+            return Vec::new();
+        };
+        let from = range.start().saturating_sub(self.longest);
+        set.range((from, 0)..(range.end(), 0))
+            .filter(|&&(start, slot)| TextRange::new(start, self.ends[&slot]).overlaps(range))
+            .map(|&(_, slot)| slot)
+            .collect()
+    }
+}
+
 /// Applies the overlap policy.
 fn resolve(mut candidates: Vec<Candidate>, policy: OverlapPolicy) -> Vec<Candidate> {
     if policy == OverlapPolicy::All {
@@ -849,13 +929,23 @@ fn resolve(mut candidates: Vec<Candidate>, policy: OverlapPolicy) -> Vec<Candida
             .then(a.entity_type.cmp(&b.entity_type))
     });
     let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    // Kept candidates by start. Candidates come longest first, so one that overlaps `c`
+    // starts less than the longest kept length before it: a window, not every kept one.
+    let mut by_start: std::collections::BTreeMap<(u32, usize), ()> = Default::default();
+    let mut longest = 0u32;
     for c in candidates {
-        let blocked = kept.iter().any(|k| {
-            let same_scope = policy == OverlapPolicy::Longest || k.entity_type == c.entity_type;
-            same_scope && k.range.overlaps(c.range) && k.range != c.range
-                || (k.range == c.range && k.entity_type == c.entity_type)
-        });
+        let from = c.range.start().saturating_sub(longest);
+        let blocked = by_start
+            .range((from, 0)..(c.range.end().max(c.range.start() + 1), 0))
+            .any(|(&(_, i), ())| {
+                let k: &Candidate = &kept[i];
+                let same_scope = policy == OverlapPolicy::Longest || k.entity_type == c.entity_type;
+                same_scope && k.range.overlaps(c.range) && k.range != c.range
+                    || (k.range == c.range && k.entity_type == c.entity_type)
+            });
         if !blocked {
+            by_start.insert((c.range.start(), kept.len()), ());
+            longest = longest.max(c.range.len());
             kept.push(c);
         }
     }

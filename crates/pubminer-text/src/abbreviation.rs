@@ -195,22 +195,55 @@ pub fn occurrences(text: &str, short: &str) -> Vec<TextRange> {
         return Vec::new();
     }
     text.match_indices(short)
-        .filter(|&(start, _)| {
-            let end = start + short.len();
-            let before_ok = text
-                .get(..start)
-                .and_then(|s| s.chars().next_back())
-                .is_none_or(|c| !c.is_alphanumeric());
-            let mut after = text.get(end..).unwrap_or_default().chars();
-            let after_ok = match after.next() {
-                None => true,
-                Some('-') => after.next().is_none_or(|c| !c.is_ascii_digit()),
-                Some(c) => !c.is_alphanumeric(),
-            };
-            before_ok && after_ok
-        })
+        .filter(|&(start, _)| whole_word(text, start, start + short.len()))
         .filter_map(|(start, _)| TextRange::try_new(start, start + short.len()))
         .collect()
+}
+
+/// [`occurrences`] of every short form at once, in one pass over `text` (Aho-Corasick): the
+/// `i`-th list holds the uses of `shorts[i]`. Linear in the text, where a pass per short form
+/// made a long text with many abbreviations quadratic.
+#[must_use]
+pub fn occurrences_of_all(text: &str, shorts: &[&str]) -> Vec<Vec<TextRange>> {
+    let mut out = vec![Vec::new(); shorts.len()];
+    let patterns: Vec<(usize, &str)> = shorts
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    let Ok(automaton) = aho_corasick::AhoCorasick::new(patterns.iter().map(|(_, s)| s)) else {
+        // Too many patterns for the automaton: one pass each.
+        for (i, s) in patterns {
+            out[i] = occurrences(text, s);
+        }
+        return out;
+    };
+    for m in automaton.find_overlapping_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        if whole_word(text, start, end)
+            && let Some(range) = TextRange::try_new(start, end)
+        {
+            out[patterns[m.pattern().as_usize()].0].push(range);
+        }
+    }
+    out
+}
+
+/// `text[start..end]` is a whole word: no letter or digit just before, none just after (a
+/// hyphen and a digit after is a variant: `CK-7`).
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before_ok = text
+        .get(..start)
+        .and_then(|s| s.chars().next_back())
+        .is_none_or(|c| !c.is_alphanumeric());
+    let mut after = text.get(end..).unwrap_or_default().chars();
+    let after_ok = match after.next() {
+        None => true,
+        Some('-') => after.next().is_none_or(|c| !c.is_ascii_digit()),
+        Some(c) => !c.is_alphanumeric(),
+    };
+    before_ok && after_ok
 }
 
 /// Finds the definitions in `text[sentence]`, appending them to `out`. `chars` is a

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use pubminer_core::TextRange;
-use pubminer_text::abbreviation::{find_abbreviations, occurrences};
+use pubminer_text::abbreviation::{find_abbreviations, occurrences, occurrences_of_all};
 use pubminer_text::sentence::split_sentences;
 
 /// Checks the invariants of `find_abbreviations` on `text` with `sentences`.
@@ -83,6 +83,26 @@ proptest! {
     fn occurrences_are_slices_equal_to_short(text in definition_text(), short in "[A-Za-z0-9α-]{0,5}") {
         for range in occurrences(&text, &short) {
             prop_assert_eq!(range.slice(&text), Some(short.as_str()));
+        }
+    }
+
+    /// One pass for all short forms finds every use one pass per short form finds (and, for
+    /// a short form that overlaps itself, `A-A` in `A-A-A`, the overlapping uses too).
+    #[test]
+    fn occurrences_of_all_agree_with_one_at_a_time(
+        text in definition_text(),
+        shorts in proptest::collection::vec("[A-Za-z0-9α-]{0,4}", 0..6),
+    ) {
+        let refs: Vec<&str> = shorts.iter().map(String::as_str).collect();
+        let all = occurrences_of_all(&text, &refs);
+        prop_assert_eq!(all.len(), refs.len());
+        for (short, found) in refs.iter().zip(&all) {
+            for range in found {
+                prop_assert_eq!(range.slice(&text), Some(*short));
+            }
+            for range in occurrences(&text, short) {
+                prop_assert!(found.contains(&range), "{:?} missing for {:?}", range, short);
+            }
         }
     }
 }

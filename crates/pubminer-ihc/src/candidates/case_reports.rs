@@ -29,11 +29,7 @@ pub(super) fn sentence(
     {
         return;
     }
-    if out
-        .anchors
-        .iter()
-        .any(|a| a.sentence == view.index && a.kind == AnchorKind::Count)
-    {
+    if super::this_sentence(&out.anchors, view.index).any(|a| a.kind == AnchorKind::Count) {
         return;
     }
     let lower = view.lower;

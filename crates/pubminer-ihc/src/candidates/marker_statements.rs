@@ -33,10 +33,7 @@ pub(super) fn marker_statements(
         || s.other_assay
         || !STATEMENT_STAINING.iter().any(|w| lower.contains(w))
         || view.tumours.iter().any(|&t| !is_generic(&t_of(t).text))
-        || out
-            .anchors
-            .iter()
-            .any(|a| a.sentence == view.index && a.kind == AnchorKind::Count)
+        || super::this_sentence(&out.anchors, view.index).any(|a| a.kind == AnchorKind::Count)
     {
         return;
     }

@@ -217,12 +217,7 @@ pub fn generate(
     let mut out = Candidates::default();
     let mut carry = Carry::default();
     for (index, s) in context.sentences.iter().enumerate() {
-        let markers: Vec<usize> = (0..mentions.markers.len())
-            .filter(|&i| {
-                let m = &mentions.markers[i];
-                m.passage == s.passage && m.start >= s.start && m.end <= s.end
-            })
-            .collect();
+        let markers = context.sentence_markers[index].clone();
         let view = SentenceView {
             index,
             text: &texts[s.passage][s.start..s.end],
@@ -233,12 +228,7 @@ pub fn generate(
                 .copied()
                 .filter(|&i| mentions.markers[i].vocabulary())
                 .collect(),
-            tumours: (0..mentions.tumours.len())
-                .filter(|&i| {
-                    let t = &mentions.tumours[i];
-                    t.passage == s.passage && t.start >= s.start && t.end <= s.end
-                })
-                .collect(),
+            tumours: context.sentence_tumours[index].clone(),
             offset: s.start,
         };
         let used = counts::sentence(
@@ -259,6 +249,15 @@ pub fn generate(
         }
     }
     out
+}
+
+/// The anchors of `sentence` so far: anchors are made sentence by sentence, so they are the
+/// last ones (a scan from the end, not of every anchor of the document).
+fn this_sentence(anchors: &[Anchor], sentence: usize) -> impl Iterator<Item = &Anchor> {
+    anchors
+        .iter()
+        .rev()
+        .take_while(move |a| a.sentence == sentence)
 }
 
 /// Adds to a candidate's markers the rules' picks, a fallback and the document's main marker,

@@ -59,10 +59,8 @@ pub(super) fn sentence(
     let text = texts[s.passage];
     let m_of = |i: usize| &mentions.markers[i];
     let t_of = |i: usize| &mentions.tumours[i];
-    let counts: Vec<(usize, usize)> = out
-        .anchors
-        .iter()
-        .filter(|a| a.sentence == view.index && a.kind == AnchorKind::Count)
+    let counts: Vec<(usize, usize)> = super::this_sentence(&out.anchors, view.index)
+        .filter(|a| a.kind == AnchorKind::Count)
         .map(|a| (a.start, a.end))
         .collect();
     // With counts in the sentence, only the tumours after a negative clause that follows every

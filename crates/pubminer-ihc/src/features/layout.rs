@@ -15,23 +15,15 @@ pub(super) struct Layout {
 pub(super) fn layout(analysis: &Analysis) -> Vec<Layout> {
     let sentences = &analysis.context.sentences;
     let mut out: Vec<Layout> = sentences.iter().map(|_| Layout::default()).collect();
-    let find = |passage: usize, start: usize, end: usize| {
-        sentences
-            .iter()
-            .position(|s| s.passage == passage && start >= s.start && end <= s.end)
-    };
-    for m in &analysis.mentions.markers {
-        if let Some(i) = find(m.passage, m.start, m.end) {
-            out[i]
-                .markers
-                .push((m.start - sentences[i].start, m.end - sentences[i].start));
+    let context = &analysis.context;
+    for (i, s) in sentences.iter().enumerate() {
+        for &m in &context.sentence_markers[i] {
+            let m = &analysis.mentions.markers[m];
+            out[i].markers.push((m.start - s.start, m.end - s.start));
         }
-    }
-    for t in &analysis.mentions.tumours {
-        if let Some(i) = find(t.passage, t.start, t.end) {
-            out[i]
-                .tumours
-                .push((t.start - sentences[i].start, t.end - sentences[i].start));
+        for &t in &context.sentence_tumours[i] {
+            let t = &analysis.mentions.tumours[t];
+            out[i].tumours.push((t.start - s.start, t.end - s.start));
         }
     }
     for a in &analysis.candidates.anchors {

@@ -72,12 +72,7 @@ pub(super) fn fill(
     set(F::InTitle, Some(sentence.passage) == analysis.title_passage);
     let sentences = analysis.context.sentences.len().max(2) - 1;
     row[F::SentencePosition as usize] = anchor.sentence as f32 / sentences as f32;
-    let counts_here = analysis
-        .candidates
-        .anchors
-        .iter()
-        .filter(|a| a.sentence == anchor.sentence && a.kind == AnchorKind::Count)
-        .count();
+    let counts_here = layout[anchor.sentence].counts.len();
     let mut set = |f: Feature, v: bool| row[f as usize] = f32::from(u8::from(v));
     set(
         F::FirstCount,
@@ -219,7 +214,10 @@ pub(super) fn fill(
         F::MarkerNearestAfter,
         m_rank == Some(0) && in_sentence && ms >= anchor.end,
     );
-    set(F::MarkerListed, analysis.listed_markers.contains(&c.marker));
+    set(
+        F::MarkerListed,
+        analysis.listed_markers.binary_search(&c.marker).is_ok(),
+    );
     let t_rank = anchor.near_tumours.iter().position(|&x| x == c.tumour);
     set(F::TumourInSentence, c.tumour_from == TumourFrom::Sentence);
     set(F::TumourGeneric, c.tumour_from == TumourFrom::Generic);
@@ -290,12 +288,7 @@ pub(super) fn fill(
     );
     set(
         F::TumourNamedInTitle,
-        analysis.title_passage.is_some_and(|tp| {
-            let group = analysis.tumour_group(c.tumour);
-            (0..analysis.mentions.tumours.len()).any(|o| {
-                analysis.mentions.tumours[o].passage == tp && analysis.tumour_group(o) == group
-            })
-        }),
+        analysis.group_in_title(analysis.tumour_group(c.tumour)),
     );
     set(F::CaseReportDocument, analysis.context.case_report);
     set(F::CaseLikeDocument, analysis.context.case_like);

@@ -40,16 +40,29 @@ pub(super) fn find(
             });
         }
     }
+    // The curated hits by position, and the longest: a hit overlapping a gene mention starts
+    // at most that much before it (a window search, not a scan of every hit per mention).
+    markers.sort_by_key(|m| (m.passage, m.start));
+    let curated_hits = markers.len();
+    let longest = markers.iter().map(|m| m.end - m.start).max().unwrap_or(0);
     for m in &tagged.mentions {
         if m.entity_type != "Gene" {
             continue;
         }
         let (s, e) = (m.range.start() as usize, m.range.end() as usize);
         let p = m.passage as usize;
-        if markers
+        let curated_here = &markers[..curated_hits];
+        let from =
+            curated_here.partition_point(|x| (x.passage, x.start) < (p, s.saturating_sub(longest)));
+        let overlaps_curated = curated_here[from..]
             .iter()
-            .any(|x| x.passage == p && x.start < e && s < x.end)
-        {
+            .take_while(|x| (x.passage, x.start) < (p, e))
+            .any(|x| x.passage == p && s < x.end);
+        // Gene mentions come in text order: only the last one taken can overlap this one.
+        let overlaps_taken = markers[curated_hits..]
+            .last()
+            .is_some_and(|x| x.passage == p && x.start < e && s < x.end);
+        if overlaps_curated || overlaps_taken {
             continue;
         }
         // Only single genes with an HGNC id make markers from the main lexicon.
@@ -236,10 +249,18 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
     let lexicon = extractor.lexicon();
     let mut keys = KeyBuilder::new();
     let chunks = chunks(text);
+    // Sorted by position (an earlier passage's finds were appended), a marker overlapping
+    // `s..e` starts at most the longest marker's length before `s`: only that window is
+    // looked at.
+    markers.sort_by_key(|m| (m.passage, m.start));
+    let longest = markers.iter().map(|m| m.end - m.start).max().unwrap_or(0);
     let taken = |markers: &[MarkerMention], s: usize, e: usize| {
-        markers
+        let from = markers
+            .partition_point(|m| (m.passage, m.start) < (passage, s.saturating_sub(longest)));
+        markers[from..]
             .iter()
-            .any(|m| m.passage == passage && m.start < e && s < m.end)
+            .take_while(|m| (m.passage, m.start) < (passage, e))
+            .any(|m| m.passage == passage && s < m.end)
     };
     let mut found: Vec<MarkerMention> = Vec::new();
     for sentence in split_sentences(text) {
@@ -252,10 +273,12 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
         {
             continue;
         }
-        let here: Vec<(usize, usize)> = chunks
+        let first = chunks.partition_point(|&(s, _)| s < ss);
+        let here: Vec<(usize, usize)> = chunks[first..]
             .iter()
             .copied()
-            .filter(|&(s, e)| s >= ss && e <= se)
+            .take_while(|&(s, _)| s < se)
+            .filter(|&(_, e)| e <= se)
             .collect();
         let mut i = 0;
         while i < here.len() {
@@ -270,7 +293,8 @@ fn shaped(extractor: &Extractor, passage: usize, text: &str, markers: &mut Vec<M
                 if span.contains(['(', ')', ';', ',', ':'])
                     || span.contains("  ")
                     || taken(markers, s, e)
-                    || taken(&found, s, e)
+                    // Found in text order, none overlapping: only the last can overlap.
+                    || found.last().is_some_and(|m| m.start < e && s < m.end)
                 {
                     break;
                 }

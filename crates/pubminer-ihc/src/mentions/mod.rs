@@ -156,11 +156,17 @@ pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentio
     tumours.sort_by_key(|t| (t.passage, t.start));
     // A gene name that is also a tumour mention (`OSA` defined as osteosarcoma) is the
     // tumour: only curated marker names outrank tumour mentions.
+    // (Tumours are sorted: a window search from the longest tumour's length before.)
+    let longest = tumours.iter().map(|t| t.end - t.start).max().unwrap_or(0);
     markers.retain(|m| {
+        let from = tumours.partition_point(|t| {
+            (t.passage, t.start) < (m.passage, m.start.saturating_sub(longest))
+        });
         m.curated()
-            || !tumours
+            || !tumours[from..]
                 .iter()
-                .any(|t| t.passage == m.passage && t.start < m.end && m.start < t.end)
+                .take_while(|t| (t.passage, t.start) < (m.passage, m.end))
+                .any(|t| t.passage == m.passage && m.start < t.end)
     });
     if rules.on(crate::rules::Rule::HeadPhrases) {
         phrases::head_phrase_tumours(&texts, &mut tumours);
@@ -175,4 +181,70 @@ pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentio
         t.id = extractor.tumour_id_for(&t.text);
     }
     Mentions { markers, tumours }
+}
+
+/// Spans of one kind of mention by (passage, start), for overlap queries while the list
+/// changes (mentions added and removed by slot). A span overlapping a range starts less than
+/// the longest span's length before it, so a query looks at a window, not every span.
+#[derive(Default)]
+pub(crate) struct SpanIndex {
+    set: std::collections::BTreeSet<(usize, usize, usize)>,
+    ends: std::collections::HashMap<usize, usize>,
+    longest: usize,
+}
+
+impl SpanIndex {
+    /// Indexes `spans` (passage, start, end), each by its position as its slot.
+    pub(crate) fn of(spans: impl Iterator<Item = (usize, usize, usize)>) -> Self {
+        let mut index = Self::default();
+        for (slot, (passage, start, end)) in spans.enumerate() {
+            index.insert(passage, start, end, slot);
+        }
+        index
+    }
+
+    pub(crate) fn insert(&mut self, passage: usize, start: usize, end: usize, slot: usize) {
+        self.set.insert((passage, start, slot));
+        self.ends.insert(slot, end);
+        self.longest = self.longest.max(end - start);
+    }
+
+    pub(crate) fn remove(&mut self, passage: usize, start: usize, slot: usize) {
+        self.set.remove(&(passage, start, slot));
+        self.ends.remove(&slot);
+    }
+
+    /// Slots whose span starts in `passage` within `from..to`, with their spans, by start.
+    fn starting(
+        &self,
+        passage: usize,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.set
+            .range((passage, from, 0)..(passage, to, 0))
+            .map(|&(_, start, slot)| (slot, start, self.ends[&slot]))
+    }
+
+    /// Slots overlapping `start..end` in `passage`, in increasing slot order.
+    pub(crate) fn overlapping(&self, passage: usize, start: usize, end: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .starting(passage, start.saturating_sub(self.longest), end)
+            .filter(|&(_, s, e)| s < end && start < e)
+            .map(|(slot, _, _)| slot)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Slots whose span holds `start..end` in `passage`, in increasing slot order.
+    pub(crate) fn holding(&self, passage: usize, start: usize, end: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .starting(passage, start.saturating_sub(self.longest), start + 1)
+            .filter(|&(_, s, e)| s <= start && end <= e)
+            .map(|(slot, _, _)| slot)
+            .collect();
+        out.sort_unstable();
+        out
+    }
 }

@@ -2,10 +2,10 @@
 
 use pubminer_core::{Document, Span};
 
-use super::{MarkerMention, MarkerSource, TumourMention, TumourSource};
+use super::{MarkerMention, MarkerSource, SpanIndex, TumourMention, TumourSource};
 use crate::extract::Extractor;
 use crate::rules::{Rule, RuleSet};
-use crate::words::{is_tumour_head, names_a_tumour, word_occurrences};
+use crate::words::{is_tumour_head, names_a_tumour, word_occurrences_of_all};
 
 /// The abbreviations a document defines, as text.
 pub(super) struct Abbreviations {
@@ -13,6 +13,8 @@ pub(super) struct Abbreviations {
     pairs: Vec<(String, String)>,
     /// Each definition's spans: short form, long form.
     spans: Vec<(Span, Span)>,
+    /// The first definition of each short form.
+    first: std::collections::HashMap<String, usize>,
 }
 
 impl Abbreviations {
@@ -30,42 +32,59 @@ impl Abbreviations {
                 spans.push((a.short, a.long));
             }
         }
-        Self { pairs, spans }
+        let mut first = std::collections::HashMap::new();
+        for (i, (short, _)) in pairs.iter().enumerate() {
+            first.entry(short.clone()).or_insert(i);
+        }
+        Self {
+            pairs,
+            spans,
+            first,
+        }
     }
 
     /// The long form of a short form as written (also of its plural, `IMTs`).
     fn long_form_of(&self, written: &str) -> Option<&str> {
         let singular = written.strip_suffix('s').unwrap_or(written);
-        self.pairs
+        [written, singular]
             .iter()
-            .find(|(short, _)| short == written || short == singular)
-            .map(|(_, long)| long.as_str())
+            .filter_map(|w| self.first.get(*w).copied())
+            .min()
+            .map(|i| self.pairs[i].1.as_str())
     }
 
     fn is_short_form(&self, text: &str) -> bool {
-        self.pairs.iter().any(|(s, _)| s == text)
+        self.first.contains_key(text)
     }
 
     /// Short forms of markers (`carbonic anhydrase IX (CA IX)`): every use of the short form
     /// that is no marker yet becomes the long form's marker.
     pub(super) fn abbreviated_markers(&self, texts: &[&str], markers: &mut Vec<MarkerMention>) {
-        let mut added = Vec::new();
-        for ((short, _), (_, long_span)) in self.pairs.iter().zip(&self.spans) {
+        // Markers as slots (a removed one is `None`) with span indexes, and every short
+        // form's uses found in one pass: each query looks near its span, so a long text stays
+        // linear.
+        let mut slots: Vec<Option<MarkerMention>> =
+            std::mem::take(markers).into_iter().map(Some).collect();
+        let mut index = SpanIndex::of(slots.iter().flatten().map(|m| (m.passage, m.start, m.end)));
+        let mut added: Vec<MarkerMention> = Vec::new();
+        let mut added_index = SpanIndex::default();
+        let shorts: Vec<&str> = self.pairs.iter().map(|(s, _)| s.as_str()).collect();
+        let uses: Vec<Vec<Vec<(usize, usize)>>> = texts
+            .iter()
+            .map(|t| word_occurrences_of_all(t, &shorts))
+            .collect();
+        for (k, ((short, _), (_, long_span))) in self.pairs.iter().zip(&self.spans).enumerate() {
             let lp = long_span.passage as usize;
             let (ls, le) = (
                 long_span.range.start() as usize,
                 long_span.range.end() as usize,
             );
             // The long form is (nearly all) one marker mention.
-            let Some(marker) = markers
-                .iter()
-                .find(|m| {
-                    m.passage == lp
-                        && m.start <= ls + 1
-                        && m.end + 1 >= le
-                        && m.end > ls
-                        && m.start < le
-                })
+            let Some(marker) = index
+                .overlapping(lp, ls, le)
+                .into_iter()
+                .filter_map(|i| slots[i].as_ref())
+                .find(|m| m.start <= ls + 1 && m.end + 1 >= le)
                 .cloned()
             else {
                 continue;
@@ -77,18 +96,24 @@ impl Abbreviations {
                 continue;
             }
             for (p, text) in texts.iter().enumerate() {
-                for (s, e) in word_occurrences(text, short) {
+                for &(s, e) in &uses[p][k] {
                     let e = s + short.len().min(e - s);
                     // A marker-shaped word no vocabulary named gives way to the defined one.
-                    let overlaps = |m: &MarkerMention| m.passage == p && m.start < e && s < m.end;
-                    if markers
+                    let here = index.overlapping(p, s, e);
+                    if here
                         .iter()
-                        .chain(&added)
-                        .any(|m| overlaps(m) && m.source != MarkerSource::Shape)
+                        .filter_map(|&i| slots[i].as_ref())
+                        .chain(added_index.overlapping(p, s, e).iter().map(|&i| &added[i]))
+                        .any(|m| m.source != MarkerSource::Shape)
                     {
                         continue;
                     }
-                    markers.retain(|m| !overlaps(m));
+                    for i in here {
+                        if let Some(m) = slots[i].take() {
+                            index.remove(m.passage, m.start, i);
+                        }
+                    }
+                    added_index.insert(p, s, e, added.len());
                     added.push(MarkerMention {
                         passage: p,
                         start: s,
@@ -99,7 +124,7 @@ impl Abbreviations {
                 }
             }
         }
-        markers.extend(added);
+        *markers = slots.into_iter().flatten().chain(added).collect();
         markers.sort_by_key(|m| (m.passage, m.start));
     }
 }
@@ -150,6 +175,13 @@ pub(super) fn vocabulary(
     tumours: &mut Vec<TumourMention>,
 ) {
     let mut found = Vec::new();
+    // Curated markers by span; the tagger's mentions are in text order (for the site search).
+    let curated = SpanIndex::of(
+        markers
+            .iter()
+            .filter(|x| x.curated())
+            .map(|x| (x.passage, x.start, x.end)),
+    );
     for m in &tagged.mentions {
         if m.entity_type != "Disease" {
             continue;
@@ -173,20 +205,18 @@ pub(super) fn vocabulary(
         }
         let p = m.passage as usize;
         let (s, e) = (m.range.start() as usize, m.range.end() as usize);
-        if markers
-            .iter()
-            .any(|x| x.curated() && x.passage == p && x.start <= s && e <= x.end)
-        {
+        if !curated.holding(p, s, e).is_empty() {
             continue; // `GIST` inside a marker name, `ALK` lymphoma kinase...
         }
-        let site = tagged
+        let from = tagged
             .mentions
+            .partition_point(|a| (a.passage, a.range.start()) < (m.passage, m.range.start()));
+        let site = tagged.mentions[from..]
             .iter()
-            .find(|a| {
-                a.entity_type == "Anatomy"
-                    && a.passage == m.passage
-                    && m.range.contains_range(a.range)
+            .take_while(|a| {
+                (a.passage, a.range.start()) < (m.passage, m.range.end().max(m.range.start() + 1))
             })
+            .find(|a| a.entity_type == "Anatomy" && m.range.contains_range(a.range))
             .map(|a| (a.text.clone(), a.links.first().map(|l| l.id.clone())));
         let long = m
             .long_form
@@ -250,7 +280,30 @@ pub(super) fn abbreviated(
     abbreviations: &Abbreviations,
     tumours: &mut Vec<TumourMention>,
 ) {
-    for ((short, long), (_, long_span)) in abbreviations.pairs.iter().zip(&abbreviations.spans) {
+    // The tumours as slots (a removed one is `None`) with a span index, and the markers'
+    // spans: each query looks near its span, so a long text stays linear.
+    let mut slots: Vec<Option<TumourMention>> =
+        std::mem::take(tumours).into_iter().map(Some).collect();
+    let mut index = SpanIndex::of(slots.iter().flatten().map(|t| (t.passage, t.start, t.end)));
+    let marker_index = SpanIndex::of(markers.iter().map(|m| (m.passage, m.start, m.end)));
+    let shorts: Vec<&str> = abbreviations
+        .pairs
+        .iter()
+        .map(|(s, _)| s.as_str())
+        .collect();
+    let uses: Vec<Vec<Vec<(usize, usize)>>> = texts
+        .iter()
+        .map(|t| word_occurrences_of_all(t, &shorts))
+        .collect();
+    let live = |slots: &[Option<TumourMention>], ids: Vec<usize>| -> Vec<usize> {
+        ids.into_iter().filter(|&i| slots[i].is_some()).collect()
+    };
+    for (k, ((short, long), (_, long_span))) in abbreviations
+        .pairs
+        .iter()
+        .zip(&abbreviations.spans)
+        .enumerate()
+    {
         if !names_a_tumour(long)
             || short
                 .split(|c: char| !c.is_alphanumeric())
@@ -264,33 +317,46 @@ pub(super) fn abbreviated(
             long_span.range.end() as usize,
         );
         let inside = |t: &TumourMention| t.passage == lp && ls <= t.start && t.end <= le;
-        let crosses = |t: &TumourMention| t.passage == lp && t.start < le && ls < t.end;
+        let get = |slots: &[Option<TumourMention>], i: usize| slots[i].clone().expect("live");
         // A mention that holds the long form (`lung adenocarcinomas (ADC)`, where the long
         // form is `adenocarcinomas`) is the tumour the short form names.
-        let holder = tumours
-            .iter()
-            .find(|t| t.passage == lp && t.start <= ls && le <= t.end)
-            .cloned();
+        let holder = live(&slots, index.holding(lp, ls, le))
+            .first()
+            .map(|&i| get(&slots, i));
         // Otherwise the long form is the tumour, where the vocabulary's mentions lie inside
         // it (a mention across its edge is a reading of its own, and stands).
-        if holder.is_none() && tumours.iter().any(|t| crosses(t) && !inside(t)) {
+        let crossing = live(&slots, index.overlapping(lp, ls, le));
+        if holder.is_none()
+            && crossing
+                .iter()
+                .any(|&i| slots[i].as_ref().is_some_and(|t| !inside(t)))
+        {
             continue;
         }
         let (name, id) = match &holder {
             Some(t) => (t.text.clone(), t.id.clone()),
             None => {
-                let site = tumours
+                let within: Vec<usize> = crossing
                     .iter()
-                    .filter(|t| inside(t))
-                    .find_map(|t| t.site.clone());
-                let inner_id = tumours
+                    .copied()
+                    .filter(|&i| slots[i].as_ref().is_some_and(inside))
+                    .collect();
+                let site = within
                     .iter()
-                    .filter(|t| inside(t))
+                    .find_map(|&i| slots[i].as_ref().and_then(|t| t.site.clone()));
+                let inner_id = within
+                    .iter()
+                    .filter_map(|&i| slots[i].as_ref())
                     .max_by_key(|t| t.end - t.start)
                     .and_then(|t| t.id.clone());
                 let id = extractor.tumour_id_of_name(long).or(inner_id);
-                tumours.retain(|t| !inside(t));
-                tumours.push(TumourMention {
+                for i in within {
+                    if let Some(t) = slots[i].take() {
+                        index.remove(t.passage, t.start, i);
+                    }
+                }
+                index.insert(lp, ls, le, slots.len());
+                slots.push(Some(TumourMention {
                     passage: lp,
                     start: ls,
                     end: le,
@@ -299,34 +365,32 @@ pub(super) fn abbreviated(
                     id: id.clone(),
                     site,
                     source: TumourSource::Abbreviation,
-                });
+                }));
                 (long.clone(), id)
             }
         };
         for (p, text) in texts.iter().enumerate() {
-            for (s, e) in word_occurrences(text, short) {
+            for &(s, e) in &uses[p][k] {
                 // `LMS` is not the plural of `LM` when the document defines both.
                 if e - s > short.len() && abbreviations.is_short_form(&text[s..e]) {
                     continue;
                 }
-                let taken = tumours
-                    .iter()
-                    .any(|t| t.passage == p && t.start < e && s < t.end)
-                    || markers
-                        .iter()
-                        .any(|m| m.passage == p && m.start < e && s < m.end);
+                let taken = !index.overlapping(p, s, e).is_empty()
+                    || !marker_index.overlapping(p, s, e).is_empty();
                 if !taken {
                     let (ms, modifiers) = modifiers_before(text, s);
-                    let ms = if tumours
+                    let ms = if index
+                        .overlapping(p, ms, s)
                         .iter()
-                        .any(|t| t.passage == p && t.start < s && ms < t.end)
+                        .any(|&i| slots[i].as_ref().is_some_and(|t| t.start < s))
                     {
                         s
                     } else {
                         ms
                     };
                     let modifiers = if ms == s { "" } else { modifiers };
-                    tumours.push(TumourMention {
+                    index.insert(p, ms, e, slots.len());
+                    slots.push(Some(TumourMention {
                         passage: p,
                         start: ms,
                         end: e,
@@ -335,11 +399,12 @@ pub(super) fn abbreviated(
                         id: id.clone(),
                         site: None,
                         source: TumourSource::Abbreviation,
-                    });
+                    }));
                 }
             }
         }
     }
+    *tumours = slots.into_iter().flatten().collect();
 }
 
 /// Up to two lower-case modifier words right before byte `start` (`papillary` in `papillary
