@@ -201,12 +201,6 @@ impl Context {
         }
     }
 
-    /// The sentence holding `passage[start..end]`, if one does.
-    #[must_use]
-    pub fn sentence_of(&self, passage: usize, start: usize, end: usize) -> Option<usize> {
-        sentence_of(&self.sentences, passage, start, end)
-    }
-
     /// The size of the group a tumour name belongs to: the same name, one that starts the
     /// other, the same words cut to seven letters, the only group ending with the name
     /// (`adenocarcinomas` for `lung adenocarcinomas`), or the only group the name ends with

@@ -705,6 +705,9 @@ impl DictionaryTagger {
                 order.push(short.to_owned());
             }
         }
+        if order.is_empty() {
+            return;
+        }
         // The uses of every short form, one pass per passage.
         let shorts: Vec<&str> = order.iter().map(String::as_str).collect();
         let uses: Vec<Vec<Vec<TextRange>>> = doc

@@ -202,10 +202,10 @@ where
             }
         });
         let mut result: Result<()> = Ok(());
+        // This read's own diagnostics count, not those a JSONL document carries from before.
+        let file = path.display().to_string();
         for batch in &rx {
             type Processed<T> = ReadResult<(Vec<T>, Vec<String>)>;
-            // This read's own diagnostics, not those a JSONL document carries from before.
-            let file = path.display().to_string();
             let processed: Vec<Processed<T>> = pool.install(|| {
                 batch
                     .into_par_iter()

@@ -189,7 +189,8 @@ pub fn find(extractor: &Extractor, tagged: &Document, rules: &RuleSet) -> Mentio
 #[derive(Default)]
 pub(crate) struct SpanIndex {
     set: std::collections::BTreeSet<(usize, usize, usize)>,
-    ends: std::collections::HashMap<usize, usize>,
+    /// Each slot's end (slots are small dense integers).
+    ends: Vec<usize>,
     longest: usize,
 }
 
@@ -205,13 +206,15 @@ impl SpanIndex {
 
     pub(crate) fn insert(&mut self, passage: usize, start: usize, end: usize, slot: usize) {
         self.set.insert((passage, start, slot));
-        self.ends.insert(slot, end);
+        if self.ends.len() <= slot {
+            self.ends.resize(slot + 1, 0);
+        }
+        self.ends[slot] = end;
         self.longest = self.longest.max(end - start);
     }
 
     pub(crate) fn remove(&mut self, passage: usize, start: usize, slot: usize) {
         self.set.remove(&(passage, start, slot));
-        self.ends.remove(&slot);
     }
 
     /// Slots whose span starts in `passage` within `from..to`, with their spans, by start.
@@ -223,7 +226,7 @@ impl SpanIndex {
     ) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
         self.set
             .range((passage, from, 0)..(passage, to, 0))
-            .map(|&(_, start, slot)| (slot, start, self.ends[&slot]))
+            .map(|&(_, start, slot)| (slot, start, self.ends[slot]))
     }
 
     /// Slots overlapping `start..end` in `passage`, in increasing slot order.

@@ -60,6 +60,9 @@ impl Abbreviations {
     /// Short forms of markers (`carbonic anhydrase IX (CA IX)`): every use of the short form
     /// that is no marker yet becomes the long form's marker.
     pub(super) fn abbreviated_markers(&self, texts: &[&str], markers: &mut Vec<MarkerMention>) {
+        if self.pairs.is_empty() {
+            return;
+        }
         // Markers as slots (a removed one is `None`) with span indexes, and every short
         // form's uses found in one pass: each query looks near its span, so a long text stays
         // linear.
@@ -280,6 +283,9 @@ pub(super) fn abbreviated(
     abbreviations: &Abbreviations,
     tumours: &mut Vec<TumourMention>,
 ) {
+    if abbreviations.pairs.is_empty() {
+        return;
+    }
     // The tumours as slots (a removed one is `None`) with a span index, and the markers'
     // spans: each query looks near its span, so a long text stays linear.
     let mut slots: Vec<Option<TumourMention>> =
