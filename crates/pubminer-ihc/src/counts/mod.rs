@@ -74,11 +74,11 @@ mod tests {
         assert_eq!(counts("p < 0.05"), []);
         // A numerator alone, the total from context.
         assert_eq!(
-            counts("AR was positive in 4 cases"),
+            counts("Desmin was positive in 4 cases"),
             [(Some(4), None, None)]
         );
         assert_eq!(
-            counts("CD34 was positive in one patient"),
+            counts("Vimentin was stained in one patient"),
             [(Some(1), None, None)]
         );
         assert_eq!(
