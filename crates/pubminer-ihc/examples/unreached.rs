@@ -1,7 +1,7 @@
 //! Development aid: for each gold profile no candidate reaches, prints its evidence and what
 //! the extractor read (markers, tumours, candidate numbers) so misses can be read by class.
 //!
-//! `cargo run --release -p pubminer-ihc --example unreached -- LEXICON GOLD... [CLASS]`
+//! `cargo run --release -p pubminer-ihc --example unreached -- LEXICON GOLD... [CLASS|dump|reachable|cv]`
 
 use std::sync::Arc;
 
@@ -89,6 +89,17 @@ fn main() {
                 )
                 .unwrap();
             }
+        }
+        return;
+    }
+    if class.as_deref() == Some("cv") {
+        // Held-out records of a 5-fold cross-validation, one JSON line each, for reading the
+        // trained engine's errors document by document.
+        let report =
+            pubminer_ihc::train::cross_validate(&extractor, &examples, 5, &Default::default())
+                .expect("cross-validation");
+        for r in &report.records {
+            println!("{}", serde_json::to_string(r).expect("record"));
         }
         return;
     }

@@ -173,77 +173,137 @@ pub fn marker_state(lower: &str, start: usize, end: usize) -> super::FigureCues 
 /// when negative (`negative`, `absent`, `loss of`, `no expression`...).
 #[must_use]
 pub fn states_around(lower: &str, start: usize, end: usize) -> (Option<bool>, Option<bool>) {
-    const BREAKS: [&str; 7] = [
-        ";",
-        ". ",
-        " but ",
-        " whereas ",
-        " while ",
-        " although ",
-        " however",
-    ];
-    const NEG: [&str; 12] = [
-        "negative",
-        "absent",
-        "absence",
-        "loss of",
-        "lack of",
-        "lacked",
-        "lacking",
-        "no immunoreactivity",
-        "not detected",
-        "not express",
-        "nonreactive",
-        "no staining",
-    ];
-    const POS: [&str; 12] = [
-        "positive",
-        "expressed",
-        "expressing",
-        "immunoreactiv",
-        "stained",
-        "overexpress",
-        "labeled",
-        "labelled",
-        "retained",
-        "intact",
-        "reactive",
-        "expression",
-    ];
     let masked = mask_negative_phrases(lower);
     let lower: &str = &masked;
     let (start, end) = (start.min(lower.len()), end.min(lower.len()));
-    let left = BREAKS
-        .iter()
-        .filter_map(|b| lower.get(..start)?.rfind(b).map(|i| i + b.len()))
-        .max()
-        .unwrap_or(0);
-    let right = BREAKS
-        .iter()
-        .filter_map(|b| lower.get(end..)?.find(b).map(|i| end + i))
-        .min()
-        .unwrap_or(lower.len());
+    let cues = state_cues();
+    // The clause: after the last break that ends before the span, up to the first break that
+    // starts after it (overlapping matches, so every occurrence of every break counts).
+    let left = lower.get(..start).map_or(0, |head| {
+        cues.breaks
+            .find_overlapping_iter(head)
+            .map(|m| m.end())
+            .max()
+            .unwrap_or(0)
+    });
+    let right = lower.get(end..).map_or(lower.len(), |tail| {
+        cues.breaks
+            .find_overlapping_iter(tail)
+            .map(|m| end + m.start())
+            .min()
+            .unwrap_or(lower.len())
+    });
     let before = lower.get(left..start).unwrap_or("");
     let after = lower.get(end..right).unwrap_or("");
-    let last = |cues: &[&str]| {
-        cues.iter()
-            .filter_map(|c| before.rfind(c).map(|i| i + c.len()))
-            .max()
-    };
-    let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
-    let state_before = match (last(&NEG), last(&POS)) {
+    // The last negative and positive word before the span (by where it ends), the first of
+    // each after it (by where it starts).
+    let (mut last_neg, mut last_pos) = (None::<usize>, None::<usize>);
+    for m in cues.states.find_overlapping_iter(before) {
+        let slot = if m.pattern().as_usize() < NEG.len() {
+            &mut last_neg
+        } else {
+            &mut last_pos
+        };
+        *slot = (*slot).max(Some(m.end()));
+    }
+    let (mut first_neg, mut first_pos) = (None::<usize>, None::<usize>);
+    for m in cues.states.find_overlapping_iter(after) {
+        let slot = if m.pattern().as_usize() < NEG.len() {
+            &mut first_neg
+        } else {
+            &mut first_pos
+        };
+        *slot = Some(slot.map_or(m.start(), |s: usize| s.min(m.start())));
+    }
+    let state_before = match (last_neg, last_pos) {
         (Some(n), Some(p)) => Some(p > n),
         (Some(_), None) => Some(false),
         (None, Some(_)) => Some(true),
         (None, None) => None,
     };
-    let state_after = match (first(&NEG), first(&POS)) {
+    let state_after = match (first_neg, first_pos) {
         (Some(n), Some(p)) => Some(p < n),
         (Some(_), None) => Some(false),
         (None, Some(_)) => Some(true),
         (None, None) => None,
     };
     (state_before, state_after)
+}
+
+/// What ends a clause for [`states_around`].
+const BREAKS: [&str; 7] = [
+    ";",
+    ". ",
+    " but ",
+    " whereas ",
+    " while ",
+    " although ",
+    " however",
+];
+/// Negative state words.
+const NEG: [&str; 12] = [
+    "negative",
+    "absent",
+    "absence",
+    "loss of",
+    "lack of",
+    "lacked",
+    "lacking",
+    "no immunoreactivity",
+    "not detected",
+    "not express",
+    "nonreactive",
+    "no staining",
+];
+/// Positive state words.
+const POS: [&str; 12] = [
+    "positive",
+    "expressed",
+    "expressing",
+    "immunoreactiv",
+    "stained",
+    "overexpress",
+    "labeled",
+    "labelled",
+    "retained",
+    "intact",
+    "reactive",
+    "expression",
+];
+/// Phrases whose positive word is the negative state's (see [`mask_negative_phrases`]).
+const NEGATIVE_PHRASES: [&str; 9] = [
+    "loss of expression",
+    "lack of expression",
+    "absence of expression",
+    "loss of staining",
+    "lack of staining",
+    "no expression",
+    "negative expression",
+    "loss of immunoreactivity",
+    "no evidence of staining",
+];
+
+/// The automata of [`states_around`]: one pass over a clause finds every cue, where a
+/// `str::find` per cue word paid a searcher's set-up and a scan each (~40 per candidate).
+struct StateCues {
+    breaks: aho_corasick::AhoCorasick,
+    /// `NEG` then `POS` (pattern ids below `NEG.len()` are negative).
+    states: aho_corasick::AhoCorasick,
+    negative_phrases: aho_corasick::AhoCorasick,
+}
+
+fn state_cues() -> &'static StateCues {
+    static CUES: std::sync::LazyLock<StateCues> = std::sync::LazyLock::new(|| {
+        let build = |words: &[&str]| {
+            aho_corasick::AhoCorasick::new(words).expect("a few short literal cue words")
+        };
+        StateCues {
+            breaks: build(&BREAKS),
+            states: build(&[NEG.as_slice(), POS.as_slice()].concat()),
+            negative_phrases: build(&NEGATIVE_PHRASES),
+        }
+    });
+    &CUES
 }
 
 /// The state words at most `before` bytes before the span and `after` bytes after it, within
@@ -265,17 +325,9 @@ pub fn states_near(
 /// `loss of expression`, `lack of staining`, `no expression`: the positive word inside is
 /// the negative state's, so the phrase reads `negative` (same length: offsets hold).
 fn mask_negative_phrases(lower: &str) -> std::borrow::Cow<'_, str> {
-    const NEGATIVE_PHRASES: [&str; 9] = [
-        "loss of expression",
-        "lack of expression",
-        "absence of expression",
-        "loss of staining",
-        "lack of staining",
-        "no expression",
-        "negative expression",
-        "loss of immunoreactivity",
-        "no evidence of staining",
-    ];
+    if !state_cues().negative_phrases.is_match(lower) {
+        return std::borrow::Cow::Borrowed(lower);
+    }
     let mut masked = std::borrow::Cow::Borrowed(lower);
     for phrase in NEGATIVE_PHRASES {
         if masked.contains(phrase) {
@@ -284,4 +336,97 @@ fn mask_negative_phrases(lower: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     masked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`states_around`] as it was first written, a `str::find` per cue word: the reference
+    /// the one-pass version must agree with.
+    fn states_around_by_find(
+        lower: &str,
+        start: usize,
+        end: usize,
+    ) -> (Option<bool>, Option<bool>) {
+        let masked = mask_negative_phrases(lower);
+        let lower: &str = &masked;
+        let (start, end) = (start.min(lower.len()), end.min(lower.len()));
+        let left = BREAKS
+            .iter()
+            .filter_map(|b| lower.get(..start)?.rfind(b).map(|i| i + b.len()))
+            .max()
+            .unwrap_or(0);
+        let right = BREAKS
+            .iter()
+            .filter_map(|b| lower.get(end..)?.find(b).map(|i| end + i))
+            .min()
+            .unwrap_or(lower.len());
+        let before = lower.get(left..start).unwrap_or("");
+        let after = lower.get(end..right).unwrap_or("");
+        let last = |cues: &[&str]| {
+            cues.iter()
+                .filter_map(|c| before.rfind(c).map(|i| i + c.len()))
+                .max()
+        };
+        let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
+        let state =
+            |n: Option<usize>, p: Option<usize>, pos_wins: fn(usize, usize) -> bool| match (n, p) {
+                (Some(n), Some(p)) => Some(pos_wins(p, n)),
+                (Some(_), None) => Some(false),
+                (None, Some(_)) => Some(true),
+                (None, None) => None,
+            };
+        (
+            state(last(&NEG), last(&POS), |p, n| p > n),
+            state(first(&NEG), first(&POS), |p, n| p < n),
+        )
+    }
+
+    #[test]
+    fn reads_the_nearest_state_word_of_the_clause() {
+        let s = "tumours were negative for ck7 but positive for ck20; ck5 stained";
+        let at = |w: &str| s.find(w).unwrap();
+        assert_eq!(
+            states_around(s, at("ck7"), at("ck7") + 3),
+            (Some(false), None)
+        );
+        assert_eq!(
+            states_around(s, at("ck20"), at("ck20") + 4),
+            (Some(true), None)
+        );
+        assert_eq!(
+            states_around(s, at("ck5"), at("ck5") + 3),
+            (None, Some(true))
+        );
+        // `nonreactive` ends where `reactive` ends: the negative word wins the tie.
+        let t = "ck7 was nonreactive";
+        assert_eq!(states_around(t, 0, 3), (None, Some(false)));
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_agrees_with_a_find_per_word(
+            words in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "ck7", "negative", "positive", "loss of", "expression", "no expression",
+                    "nonreactive", "reactive", "but", "however", ";", ".", "all", "tumours",
+                    "stained", "lack of staining", "not detected", "while", "\u{3b1}",
+                ]),
+                0..14,
+            ),
+            glue in proptest::collection::vec(prop::sample::select(vec![" ", "", ". ", ", "]), 14),
+            a in 0usize..120,
+            len in 0usize..12,
+        ) {
+            let mut s = String::new();
+            for (w, g) in words.iter().zip(&glue) {
+                s.push_str(w);
+                s.push_str(g);
+            }
+            let (start, end) = (a, a + len);
+            prop_assert_eq!(states_around(&s, start, end), states_around_by_find(&s, start, end));
+        }
+    }
 }

@@ -89,9 +89,41 @@ fn scaled(n: usize, max: f64) -> f32 {
     (((1 + n) as f64).ln() / (1.0 + max).ln()).min(1.0) as f32
 }
 
-fn occurrences(text: &str, words: &[&str]) -> usize {
-    words.iter().map(|w| text.matches(w).count()).sum()
+/// The uses of `words` in `text`, each word's counted as `str::matches` counts them (left to
+/// right, not overlapping itself), in one pass over the text.
+fn occurrences(text: &str, words: &WordCounter) -> usize {
+    let mut last_end = vec![0usize; words.words];
+    let mut n = 0;
+    for m in words.automaton.find_overlapping_iter(text) {
+        let end = &mut last_end[m.pattern().as_usize()];
+        if m.start() >= *end {
+            *end = m.end();
+            n += 1;
+        }
+    }
+    n
 }
+
+/// An automaton over a fixed word list, built once.
+struct WordCounter {
+    automaton: aho_corasick::AhoCorasick,
+    /// Words in the list.
+    words: usize,
+}
+
+impl WordCounter {
+    fn new(words: &[&str]) -> Self {
+        Self {
+            automaton: aho_corasick::AhoCorasick::new(words).expect("a few literal cue words"),
+            words: words.len(),
+        }
+    }
+}
+
+static IHC_CUE_COUNTER: std::sync::LazyLock<WordCounter> =
+    std::sync::LazyLock::new(|| WordCounter::new(&IHC_CUES));
+static ANIMAL_TEXT_COUNTER: std::sync::LazyLock<WordCounter> =
+    std::sync::LazyLock::new(|| WordCounter::new(&ANIMAL_TEXT));
 
 /// What the scorer made of a document's candidates.
 #[derive(Clone, Copy, Debug, Default)]
@@ -188,7 +220,10 @@ pub fn doc_features(
         b(selected.iter().any(|p| p.case_report)),
     );
     set(F::RulesInclude, b(rules.label.is_include()));
-    set(F::IhcWords, scaled(occurrences(text, &IHC_CUES), 10.0));
+    set(
+        F::IhcWords,
+        scaled(occurrences(text, &IHC_CUE_COUNTER), 10.0),
+    );
     set(
         F::IhcInTitle,
         b(IHC_CUES.iter().any(|c| cues.title.contains(c))),
@@ -202,7 +237,10 @@ pub fn doc_features(
         F::AnimalTitle,
         b(Cues::any(&cues.title, &ANIMAL_TITLE).is_some()),
     );
-    set(F::AnimalText, scaled(occurrences(text, &ANIMAL_TEXT), 10.0));
+    set(
+        F::AnimalText,
+        scaled(occurrences(text, &ANIMAL_TEXT_COUNTER), 10.0),
+    );
     set(F::CellLines, b(Cues::any(text, &CELL_LINES).is_some()));
     set(
         F::InVitro,
@@ -301,4 +339,33 @@ pub fn trained_reason(
         analysis.context.distinct_markers,
         analysis.candidates.counts_seen,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_each_word_as_str_matches_does() {
+        for text in [
+            "",
+            "immunohistochemistry and immunostaining; immunohistochemical",
+            "rat rat rats mice mouse murine micemice",
+            "rat rat rat ",
+            "canine, feline and bovine tissue; porcine mice",
+        ] {
+            let by_word =
+                |words: &[&str]| -> usize { words.iter().map(|w| text.matches(w).count()).sum() };
+            assert_eq!(
+                occurrences(text, &IHC_CUE_COUNTER),
+                by_word(&IHC_CUES),
+                "{text}"
+            );
+            assert_eq!(
+                occurrences(text, &ANIMAL_TEXT_COUNTER),
+                by_word(&ANIMAL_TEXT),
+                "{text}"
+            );
+        }
+    }
 }

@@ -197,7 +197,11 @@ fn head_phrases(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (k, &(s, e)) in words.iter().enumerate() {
         let w = &text[s..e];
-        if !TUMOUR_HEADS.iter().any(|h| w.to_lowercase().starts_with(h)) {
+        // Words here are ASCII (scanned above), so ASCII case folding is the lower case.
+        let starts_with = |h: &str| {
+            w.len() >= h.len() && w.as_bytes()[..h.len()].eq_ignore_ascii_case(h.as_bytes())
+        };
+        if !TUMOUR_HEADS.iter().any(|h| starts_with(h)) {
             continue;
         }
         let mut start = s;
@@ -209,8 +213,10 @@ fn head_phrases(text: &str) -> Vec<(usize, usize)> {
             if !gap.chars().all(|c| c == ' ') || gap.is_empty() {
                 break;
             }
-            let pw = text[ps..pe].to_lowercase();
-            if STOP.contains(&pw.as_str()) || pw.chars().any(|c| c.is_ascii_digit()) {
+            let pw = &text[ps..pe];
+            if STOP.iter().any(|stop| stop.eq_ignore_ascii_case(pw))
+                || pw.bytes().any(|c| c.is_ascii_digit())
+            {
                 break;
             }
             start = ps;

@@ -55,6 +55,10 @@ pub struct CvReport {
     pub gold_profiles: usize,
     /// Unreached gold profiles by class, with examples.
     pub unreached: Vec<(Unreached, String)>,
+    /// The trained engine's held-out record of every document, in the order of the examples'
+    /// folds (for reading errors document by document).
+    #[serde(skip)]
+    pub records: Vec<IhcRecord>,
     /// Mean and standard deviation over the folds of each figure, trained engine.
     pub trained_folds: Vec<(String, f64, f64)>,
     /// The same for the rules alone.
@@ -147,6 +151,7 @@ pub fn cross_validate(
         folds: folds_out,
         trained: evaluate(&gold, &all_trained),
         rules: evaluate(&gold, &all_rules),
+        records: all_trained,
         unreachable: examples.iter().map(|e| e.unreachable).sum(),
         gold_profiles: examples
             .iter()
