@@ -258,6 +258,13 @@ mod tests {
         assert_eq!(target("S-100"), Some("IHC:S100"));
         assert_eq!(target("chromogranin"), Some("IHC:CHROMOGRANIN"));
         assert_eq!(target("A103"), Some("MLANA"));
+        assert_eq!(target("AE1/3"), Some("IHC:AE1/AE3"));
+        assert_eq!(target("SMMHC"), Some("MYH11"));
+        assert_eq!(target("H3 K27M"), Some("IHC:H3-K27M"));
+        assert_eq!(target("LMP-1"), Some("IHC:EBV-LMP1"));
+        assert_eq!(target("neurone-specific enolase"), Some("ENO2"));
+        assert_eq!(target("Leu-M1"), Some("FUT4"));
+        assert_eq!(target("ACTH"), Some("POMC"));
         // Short acronyms need their case: `pr` is not PR.
         assert_eq!(target("PR"), Some("PGR"));
         assert_eq!(target("pr"), None);

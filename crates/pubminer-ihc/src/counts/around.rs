@@ -12,13 +12,16 @@ pub fn reported_patients(lower: &str) -> Option<u32> {
         .filter(|w| !w.is_empty())
         .collect();
     for (i, w) in words.iter().enumerate() {
-        if !matches!(*w, "report" | "present" | "describe")
-            || i == 0
+        if !matches!(
+            *w,
+            "report" | "present" | "describe" | "reported" | "presented" | "described"
+        ) || i == 0
             || !matches!(words[i - 1], "we" | "here" | "herein")
         {
             continue;
         }
-        let window = &words[i + 1..words.len().min(i + 5)];
+        // `we described an 82-year-old female patient`: the unit may follow an age and a sex.
+        let window = &words[i + 1..words.len().min(i + 8)];
         let n = window.iter().find_map(|w| match *w {
             "a" | "an" | "one" | "1" => Some(1),
             "two" | "2" => Some(2),
@@ -29,7 +32,21 @@ pub fn reported_patients(lower: &str) -> Option<u32> {
         let unit = window.iter().any(|w| {
             matches!(
                 *w,
-                "case" | "cases" | "patient" | "patients" | "woman" | "man" | "boy" | "girl"
+                "case"
+                    | "cases"
+                    | "patient"
+                    | "patients"
+                    | "woman"
+                    | "women"
+                    | "man"
+                    | "men"
+                    | "boy"
+                    | "girl"
+                    | "female"
+                    | "male"
+                    | "child"
+                    | "children"
+                    | "infant"
             )
         });
         if let (Some(n), true) = (n, unit) {

@@ -29,6 +29,26 @@ mod tests {
     }
 
     #[test]
+    fn a_case_report_says_how_many_patients_it_presents() {
+        assert_eq!(reported_patients("here we report two cases of x"), Some(2));
+        // Past tense, and the unit after an age and a sex.
+        assert_eq!(
+            reported_patients("we described a 70-year-old male patient with a mass"),
+            Some(1)
+        );
+        assert_eq!(
+            reported_patients("we presented three women with y"),
+            Some(3)
+        );
+        // No unit near the number: no case report.
+        assert_eq!(reported_patients("we report a new method for z"), None);
+        assert_eq!(
+            reported_patients("we describe an association of a and b"),
+            None
+        );
+    }
+
+    #[test]
     fn the_shapes_abstracts_use() {
         assert_eq!(
             counts("positive in 41 out of 52 cases (78.8%) of MFH"),
