@@ -1,10 +1,11 @@
 //! JSON Lines: pubminer's own lossless schema (one [`Document`] per line), and the flat
 //! shape many corpora use (`{"pmid"|"id", "title", "abstract", ...}`), whose other keys are
-//! kept as document infons.
+//! kept as document infons. Written back in pubminer's schema only ([`JsonlEncoder`]).
 
 use memchr::memmem;
 use pubminer_core::{Document, Location, Passage, PassageKind};
 
+use crate::encode::{DocEncoder, EncodeReport};
 use crate::error::{ReadError, ReadErrorKind, ReadResult};
 use crate::records::{Context, RawRecord};
 
@@ -93,4 +94,16 @@ fn flat_document(
     }
     doc.infons = value.into_iter().collect();
     Ok(doc)
+}
+
+/// pubminer's own JSON Lines: one [`Document`] per line, lossless.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JsonlEncoder;
+
+impl DocEncoder for JsonlEncoder {
+    fn encode(&self, doc: &Document, out: &mut Vec<u8>) -> EncodeReport {
+        serde_json::to_writer(&mut *out, doc).expect("a Document always serialises");
+        out.push(b'\n');
+        EncodeReport::default()
+    }
 }

@@ -89,6 +89,15 @@ impl Context {
     }
 }
 
+/// True for a PubTator `PMID|t|...` line: where the line splitter starts a block, and what
+/// format detection looks for.
+pub(crate) fn is_title_line(line: &[u8]) -> bool {
+    let Some(bar) = memchr::memchr(b'|', line) else {
+        return false;
+    };
+    bar > 0 && line[bar + 1..].starts_with(b"t|") && !line[..bar].contains(&b'\t')
+}
+
 /// A record waiting to be parsed. Parsing is pure, so pending records may be parsed on any
 /// thread; results keep their `ordinal` so output order can be restored.
 pub struct Pending {
@@ -481,7 +490,7 @@ impl LineSplitter {
                         return Some((start, pos - start));
                     }
                     // A new title line without a blank line before it starts a new record.
-                    if lines > 0 && crate::pubtator::is_title_line(line) {
+                    if lines > 0 && is_title_line(line) {
                         return Some((start, pos - start));
                     }
                     lines += 1;
