@@ -1,5 +1,6 @@
 //! Where pubminer keeps and finds its data: the user's data directory, the vocabulary
-//! directory, the shared data beside a checkout, and the default lexicon.
+//! directory, the shared data beside a checkout, the default lexicon and knowledge base; and
+//! how a finished file is put in place (`NAME.partial`, then a rename).
 //!
 //! Resolution order, first match wins:
 //! - data directory: `$PUBMINER_HOME`, else `$XDG_DATA_HOME/pubminer`, else
@@ -12,7 +13,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use pubminer_lexicon::{BuildConfig, Lexicon};
 
 /// The user's pubminer data directory (not created here).
 #[must_use]
@@ -81,45 +81,6 @@ pub fn default_lexicon() -> PathBuf {
 #[must_use]
 pub fn default_kb() -> PathBuf {
     data_dir().join("ihc.sqlite")
-}
-
-/// Opens `explicit`, or the default lexicon, building the default one first when it does
-/// not exist yet (a one-time step of about a minute, announced on stderr).
-///
-/// # Errors
-/// When the lexicon cannot be opened or built.
-pub fn open_lexicon(explicit: Option<&Path>, vocab: Option<&Path>, quiet: bool) -> Result<Lexicon> {
-    let path = explicit.map_or_else(default_lexicon, Path::to_owned);
-    if explicit.is_none() && !path.exists() {
-        let vocab = vocab_dir(vocab)?;
-        if !quiet {
-            eprintln!(
-                "building the default lexicon from {} into {} (once; `pubminer lexicon build` rebuilds it)",
-                vocab.display(),
-                path.display()
-            );
-        }
-        let config = BuildConfig::default_config()?;
-        let mut log = |line: &str| {
-            if !quiet {
-                eprintln!("  {line}");
-            }
-        };
-        pubminer_lexicon::build(&config, &vocab, &path, &mut log)
-            .with_context(|| format!("building the default lexicon from {}", vocab.display()))?;
-    }
-    let started = std::time::Instant::now();
-    let lexicon = Lexicon::open(&path)?;
-    if !quiet {
-        eprintln!(
-            "lexicon {} ({} entries, {:.0} MB) loaded in {:.2}s",
-            path.display(),
-            lexicon.len(),
-            lexicon.size_bytes() as f64 / 1e6,
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(lexicon)
 }
 
 /// Writes `bytes` to `path` through `path.partial` and a rename, so an interrupted write
