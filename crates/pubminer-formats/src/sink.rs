@@ -54,7 +54,9 @@ impl Output {
 }
 
 /// Writes encoded documents to a file (atomically: to `FILE.partial`, renamed on
-/// [`DocWriter::finish`]) or to standard output for `-`. A `.gz` suffix compresses.
+/// [`DocWriter::finish`]) or to standard output for `-`. A `.gz` suffix compresses. No
+/// `FILE.partial` outlives a writer that did not finish: it is removed when the writer is
+/// dropped unfinished or the rename fails.
 pub struct DocWriter {
     out: Option<Output>,
     encoder: Box<dyn DocEncoder>,
@@ -69,13 +71,20 @@ impl DocWriter {
     /// Creates the output.
     ///
     /// # Errors
-    /// When the file cannot be created.
+    /// When `path` is a directory (refused before anything is written, with
+    /// [`io::ErrorKind::IsADirectory`]), or the file cannot be created.
     pub fn create(path: &Path, format: OutputFormat) -> Result<Self, WriteError> {
         let display = path.display().to_string();
         let io_err = |source| WriteError::Io {
             path: display.clone(),
             source,
         };
+        if path.is_dir() {
+            return Err(io_err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "it is a directory; name a file",
+            )));
+        }
         let (out, paths) = if path.as_os_str() == "-" {
             (Output::Stdout(BufWriter::new(io::stdout())), None)
         } else {
@@ -172,11 +181,13 @@ impl DocWriter {
             path: self.display.clone(),
             source,
         })?;
-        if let Some((partial, path)) = self.paths.take() {
-            fs::rename(&partial, &path).map_err(|source| WriteError::Io {
+        if let Some((partial, path)) = &self.paths {
+            // On failure `paths` stays set, so `drop` removes the `.partial`.
+            fs::rename(partial, path).map_err(|source| WriteError::Io {
                 path: self.display.clone(),
                 source,
             })?;
+            self.paths = None;
         }
         Ok(self.report)
     }

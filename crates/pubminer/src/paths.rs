@@ -83,17 +83,49 @@ pub fn default_kb() -> PathBuf {
     data_dir().join("ihc.sqlite")
 }
 
+/// `PATH.partial`, where an output is written until it is complete and renamed to `PATH`.
+///
+/// # Errors
+/// When `path` is a directory: refused before anything is written (else the whole output
+/// would be written to `PATH.partial` and left there when the rename fails).
+pub fn partial_path(path: &Path) -> Result<PathBuf> {
+    if path.is_dir() {
+        bail!(
+            "cannot write {}: it is a directory; name a file",
+            path.display()
+        );
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    Ok(PathBuf::from(partial))
+}
+
 /// Writes `bytes` to `path` through `path.partial` and a rename, so an interrupted write
 /// never leaves a truncated file under the final name.
 ///
 /// # Errors
-/// An unwritable directory.
+/// An unwritable directory, or `path` naming one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
+    let partial = partial_path(path)?;
     std::fs::write(&partial, bytes)
         .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot rename {} to {}", partial.display(), path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_is_no_output_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_atomically(dir.path(), b"{}").unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        let partial = partial_path(&dir.path().join("model.json")).unwrap();
+        assert_eq!(partial, dir.path().join("model.json.partial"));
+        let mut beside = dir.path().as_os_str().to_owned();
+        beside.push(".partial");
+        assert!(!PathBuf::from(beside).exists(), "no DIR.partial");
+    }
 }

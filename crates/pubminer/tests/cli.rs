@@ -263,3 +263,20 @@ fn gzip_output_and_threads() {
     assert_eq!(v["deletions"], 3);
     assert_eq!(v["documents"], 3);
 }
+
+/// `-o DIR` is refused before anything is written; it used to write all of `DIR.partial`,
+/// fail at the rename, and leave `DIR.partial` behind.
+#[test]
+fn output_naming_a_directory_is_refused_and_leaves_no_partial() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let (code, _, err) = run(pubminer()
+        .arg("convert")
+        .arg(fixture("pubmed/articles.xml"))
+        .args(["--to", "jsonl", "-o"])
+        .arg(&dir));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    assert!(!parent.path().join("out.partial").exists());
+}

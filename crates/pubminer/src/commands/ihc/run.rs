@@ -17,6 +17,7 @@ use super::landscape::{TableFormat, render_landscape};
 use super::{PubmedArgs, fetch_query};
 use crate::args::{EngineArgs, InputArgs, LexiconArgs};
 use crate::commands::Ctx;
+use crate::paths;
 use crate::pipeline::RunSummary;
 use crate::services;
 use crate::services::ihc::EngineChoice;
@@ -197,13 +198,6 @@ fn reason_class(reason: &str) -> String {
     reason[..end].trim().to_owned()
 }
 
-/// `PATH.partial`: where a file output is written until the run completes.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    PathBuf::from(partial)
-}
-
 /// Runs the pipeline over `args.inputs`, storing into the knowledge base: the work of
 /// `ihc run`, and of `ihc demo` after it has found its inputs.
 ///
@@ -222,25 +216,22 @@ pub(super) fn store(
     read_options: &ReadOptions,
     ctx: &Ctx,
 ) -> Result<(RunSummary, IhcRunReport)> {
+    // A file output's `OUT.partial`, checked before anything is written or stored.
+    let file_output = args.output.filter(|p| p.as_os_str() != "-");
+    let partial = file_output.map(paths::partial_path).transpose()?;
     let mut kb = Kb::open(args.kb)?;
     let existing: HashSet<String> = if args.resume {
         kb.document_ids()?
     } else {
         HashSet::new()
     };
-    let file_output = args.output.filter(|p| p.as_os_str() != "-");
-    let mut out: Option<Box<dyn std::io::Write>> = match args.output {
-        None => None,
-        Some(p) if p.as_os_str() == "-" => {
-            Some(Box::new(std::io::BufWriter::new(std::io::stdout().lock())))
-        }
-        Some(p) => {
-            let partial = partial_path(p);
-            Some(Box::new(std::io::BufWriter::new(
-                std::fs::File::create(&partial)
-                    .with_context(|| format!("cannot create {}", partial.display()))?,
-            )))
-        }
+    let mut out: Option<Box<dyn std::io::Write>> = match (args.output, &partial) {
+        (None, _) => None,
+        (Some(_), Some(partial)) => Some(Box::new(std::io::BufWriter::new(
+            std::fs::File::create(partial)
+                .with_context(|| format!("cannot create {}", partial.display()))?,
+        ))),
+        (Some(_), None) => Some(Box::new(std::io::BufWriter::new(std::io::stdout().lock()))),
     };
     if let Some(w) = out.as_mut()
         && args.format == IhcFormat::Tsv
@@ -325,8 +316,7 @@ pub(super) fn store(
     )?;
     commit(&mut kb, &mut batch, &mut pending, &mut out)?;
     drop(out);
-    if let Some(p) = file_output {
-        let partial = partial_path(p);
+    if let (Some(p), Some(partial)) = (file_output, partial) {
         std::fs::rename(&partial, p)
             .with_context(|| format!("cannot rename {} to {}", partial.display(), p.display()))?;
     }
