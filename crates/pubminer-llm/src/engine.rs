@@ -299,7 +299,7 @@ impl LlmEngine {
 impl AltEngine for LlmEngine {
     fn process(&self, doc: &Document, extractor: &Extractor) -> Result<IhcRecord, String> {
         self.record(doc, extractor)
-            .map_err(|e| format!("LLM failed: {e}"))
+            .map_err(|e| format!("LLM failed: {}", e.chain()))
     }
 }
 

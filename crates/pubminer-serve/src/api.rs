@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use pubminer_ihc::kb::{Evidence, LandscapeRow, wilson};
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, chain};
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -38,7 +38,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn kb_error(e: pubminer_ihc::kb::KbError) -> ApiError {
-    ApiError::Internal(e.to_string())
+    ApiError::Internal(chain(&e))
 }
 
 /// CSV of rows with the given header and cells.

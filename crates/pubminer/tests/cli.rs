@@ -280,3 +280,51 @@ fn output_naming_a_directory_is_refused_and_leaves_no_partial() {
     assert!(err.contains("is a directory"), "{err}");
     assert!(!parent.path().join("out.partial").exists());
 }
+
+/// Each cause once: an error whose message already held its OS error used to be printed
+/// with that error again as its cause (`...: No such file or directory (os error 2): No
+/// such file or directory (os error 2)`).
+#[test]
+fn error_messages_print_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_database = dir.path().join("kb.sqlite");
+    std::fs::write(&not_a_database, "not SQLite\n").unwrap();
+    let missing = dir.path().join("missing");
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (
+            vec![
+                "convert".into(),
+                fixture("pubmed/articles.xml").into(),
+                "--to".into(),
+                "jsonl".into(),
+                "-o".into(),
+                missing.join("out.jsonl").into(),
+            ],
+            "No such file or directory",
+        ),
+        (
+            vec![
+                "lexicon".into(),
+                "lookup".into(),
+                "TTF-1".into(),
+                "--lexicon".into(),
+                missing.join("lex.pmlex").into(),
+            ],
+            "No such file or directory",
+        ),
+        (
+            vec![
+                "ihc".into(),
+                "landscape".into(),
+                "--kb".into(),
+                not_a_database.into(),
+            ],
+            "file is not a database",
+        ),
+    ];
+    for (args, cause) in cases {
+        let (code, _, err) = run(pubminer().args(&args));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(err.matches(cause).count(), 1, "{args:?}: {err}");
+    }
+}

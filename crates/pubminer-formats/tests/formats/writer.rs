@@ -45,3 +45,19 @@ fn a_directory_is_refused_before_anything_is_written() {
         .collect();
     assert_eq!(listing, vec!["out"], "no out.partial beside it");
 }
+
+/// The I/O error is the source, not also part of the message: an error chain prints it once.
+#[test]
+fn an_io_error_is_the_source_and_not_repeated_in_the_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing").join("out.jsonl");
+    let Err(err) = DocWriter::create(&out, OutputFormat::Jsonl) else {
+        panic!("a file in a missing directory was created");
+    };
+    let cause = err
+        .source()
+        .expect("the I/O error is the source")
+        .to_string();
+    assert!(err.to_string().contains("out.jsonl"), "{err}");
+    assert!(!err.to_string().contains(&cause), "{err} repeats {cause}");
+}

@@ -260,8 +260,7 @@ fn annotate(
     read_options: &ReadOptions,
     ctx: &Ctx,
 ) -> Result<(RunSummary, AnnotateReport)> {
-    let mut writer = DocWriter::create(output, format)
-        .with_context(|| format!("cannot create {}", output.display()))?;
+    let mut writer = DocWriter::create(output, format)?;
     let encoder = pubminer_formats::sink::encoder(format);
     let mut report = AnnotateReport::default();
     let summary = ctx.pipeline(
@@ -296,7 +295,7 @@ fn annotate(
                             })
                             .collect();
                     }
-                    Err(e) => failed = Some(format!("{}: {e}", doc.id)),
+                    Err(e) => failed = Some(format!("{}: {}", doc.id, e.chain())),
                 },
             }
             // Per-type counts without allocating: the tagger only emits pubminer's types.

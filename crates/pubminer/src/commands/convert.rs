@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Args;
 use pubminer_formats::DocWriter;
 
@@ -36,8 +36,7 @@ pub struct ConvertArgs {
 pub fn run(args: &ConvertArgs, ctx: &Ctx) -> Result<ExitCode> {
     let format = args.to.format();
     let output = &args.output;
-    let mut writer = DocWriter::create(output, format)
-        .with_context(|| format!("cannot create {}", output.display()))?;
+    let mut writer = DocWriter::create(output, format)?;
     let encoder = pubminer_formats::sink::encoder(format);
     let summary = ctx.pipeline(
         &args.inputs,

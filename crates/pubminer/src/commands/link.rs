@@ -147,7 +147,9 @@ impl Embedder for EncoderAdapter {
         self.encoder.dim()
     }
     fn embed(&self, texts: &[&str]) -> Result<Vec<f32>, String> {
-        self.encoder.embed(texts).map_err(|e| e.to_string())
+        self.encoder
+            .embed(texts)
+            .map_err(|e| format!("{:#}", anyhow::Error::new(e)))
     }
     fn id(&self) -> String {
         self.id.clone()
@@ -159,7 +161,9 @@ struct CrossAdapter(pubminer_ml::CrossEncoder);
 
 impl Reranker for CrossAdapter {
     fn score(&self, pairs: &[(&str, &str)]) -> Result<Vec<f32>, String> {
-        self.0.score(pairs).map_err(|e| e.to_string())
+        self.0
+            .score(pairs)
+            .map_err(|e| format!("{:#}", anyhow::Error::new(e)))
     }
 }
 
@@ -293,8 +297,7 @@ fn link(
     let mapping = pubminer_eval::types::TypeMapping::with_overrides(map)
         .map_err(|e| anyhow::anyhow!("--map: {e}"))?;
     let type_of = |name: &str| mapping.canonical(name).and_then(EntityType::from_name);
-    let mut writer = DocWriter::create(output, format)
-        .with_context(|| format!("cannot create {}", output.display()))?;
+    let mut writer = DocWriter::create(output, format)?;
     let encoder = pubminer_formats::sink::encoder(format);
     let mut report = LinkReport::default();
     let summary = ctx.pipeline(
