@@ -51,7 +51,16 @@ pub(crate) fn parse(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Docume
         if line.trim().is_empty() {
             continue;
         }
-        let location = || context.location_in(raw, Some(&doc.id), this_byte);
+        // Every PubTator line starts with its PMID: a line before the record's first text
+        // line still names the document.
+        let location = || {
+            let id = if doc.id.is_empty() {
+                line.split(['|', '\t']).next().unwrap_or_default()
+            } else {
+                &doc.id
+            };
+            context.location_in(raw, Some(id), this_byte)
+        };
         if let Some((id, kind, body)) = text_line(line) {
             if doc.id.is_empty() {
                 doc.id = id.to_owned();

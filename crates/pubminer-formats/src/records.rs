@@ -49,12 +49,12 @@ impl Context {
         }
     }
 
-    /// A location for a record, with its id when known.
+    /// A location for a record, with its id when known (an empty id is no id).
     #[must_use]
     pub fn record_location(&self, raw: &RawRecord, id: Option<&str>) -> Location {
         Location {
             file: Some(self.file.clone()),
-            record: Some(match id {
+            record: Some(match id.filter(|id| !id.is_empty()) {
                 Some(id) => format!("record #{} ({id})", raw.ordinal),
                 None => format!("record #{}", raw.ordinal),
             }),

@@ -328,3 +328,22 @@ fn error_messages_print_each_cause_once() {
         assert_eq!(err.matches(cause).count(), 1, "{args:?}: {err}");
     }
 }
+
+/// A skipped record names its document when the id was read (here the TSV row's PMID), not
+/// only its ordinal.
+#[test]
+fn skipped_record_warnings_name_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("abstracts.tsv");
+    std::fs::write(
+        &tsv,
+        "marker\tpmid\turl\tabstract\nTTF-1\t101\tu\tTTF-1 was positive.\nCK7\t102\tu\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(pubminer().arg("stats").arg(&tsv));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("warning: skipped") && err.contains("record #2 (PMID 102), line 3"),
+        "{err}"
+    );
+}

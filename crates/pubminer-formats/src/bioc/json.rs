@@ -221,11 +221,25 @@ pub(crate) fn parse_json(raw: &RawRecord, context: &Context) -> ReadResult<Vec<D
         ReadError::record(
             Location {
                 line: Some(raw.line + e.line().saturating_sub(1) as u64),
-                ..context.record_location(raw, None)
+                ..context.record_location(raw, peek_id(&raw.bytes).as_deref())
             },
             ReadErrorKind::Json,
             format!("not a BioC document: {e}"),
         )
     })?;
     Ok(vec![to_document(bioc, raw, context)?])
+}
+
+/// The id of a document that is JSON but not a BioC document (`id`, else PubTator3's `pmid`
+/// or `_id`), so its error names it.
+fn peek_id(bytes: &[u8]) -> Option<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(bytes).ok()?;
+    ["id", "pmid", "_id"]
+        .iter()
+        .find_map(|key| match object.get(*key)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .filter(|id| !id.is_empty())
 }

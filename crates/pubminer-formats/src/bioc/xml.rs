@@ -35,12 +35,21 @@ pub(crate) fn parse_xml(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Do
     let text = context.utf8(raw)?;
     let bioc = read_xml_document(text).map_err(|(at, message)| {
         ReadError::record(
-            context.location_in(raw, None, at),
+            context.location_in(raw, peek_id(text, at), at),
             ReadErrorKind::Xml,
             message,
         )
     })?;
     Ok(vec![to_document(bioc, raw, context)?])
+}
+
+/// The document's `<id>` (the only `id` element in BioC: annotations and relations have `id`
+/// attributes) when it comes before `end`, where the XML broke, so the error names it.
+fn peek_id(text: &str, end: usize) -> Option<&str> {
+    let head = text.get(..end)?;
+    let start = head.find("<id>")? + "<id>".len();
+    let len = head[start..].find("</id>")?;
+    Some(head[start..start + len].trim()).filter(|id| !id.is_empty())
 }
 
 fn read_xml_document(text: &str) -> Result<BiocDocument, (usize, String)> {
