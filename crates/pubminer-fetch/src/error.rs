@@ -46,8 +46,9 @@ pub enum FetchError {
         /// What was wrong.
         message: String,
     },
-    /// A local file could not be read or written.
-    #[error("{path}: {source}")]
+    /// A local file could not be read or written (the I/O error is the source, printed
+    /// once by an error chain).
+    #[error("{path}")]
     Io {
         /// The file.
         path: PathBuf,

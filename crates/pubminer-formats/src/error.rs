@@ -107,8 +107,9 @@ impl std::error::Error for ReadError {}
 /// A problem writing output.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// The output could not be written.
-    #[error("cannot write {path}: {source}")]
+    /// The output could not be written. The I/O error is the [`source`](std::error::Error::source),
+    /// not part of this message, so an error chain prints it once.
+    #[error("cannot write {path}")]
     Io {
         /// The output path (`-` for standard output).
         path: String,

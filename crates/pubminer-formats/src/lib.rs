@@ -20,7 +20,9 @@
 //! Reading is split into a sequential record splitter and a pure per-record parse
 //! ([`records::Pending::run`]) so callers can parse on many threads.
 
+mod annotation;
 pub mod bioc;
+mod encode;
 pub mod error;
 pub mod input;
 mod iob;
@@ -135,7 +137,7 @@ impl Format {
             };
         }
         let first_line = trimmed.lines().next().unwrap_or("");
-        if pubtator::is_title_line(first_line.as_bytes()) {
+        if records::is_title_line(first_line.as_bytes()) {
             return Self::Pubtator;
         }
         if iob::looks_like_iob(trimmed) {
@@ -361,27 +363,6 @@ fn from_reader(
         raw_len,
         context,
     })
-}
-
-/// How an annotation's stated text compares with the text its offsets cover.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TextCheck {
-    /// Identical.
-    Exact,
-    /// Identical but for leading/trailing whitespace in the stated text (a padded column).
-    Whitespace,
-    /// Different: the offsets are not trusted.
-    Mismatch,
-}
-
-pub(crate) fn check_text(found: &str, stated: &str) -> TextCheck {
-    if found == stated {
-        TextCheck::Exact
-    } else if !found.is_empty() && found == stated.trim() {
-        TextCheck::Whitespace
-    } else {
-        TextCheck::Mismatch
-    }
 }
 
 /// Parses one raw record of the context's format.

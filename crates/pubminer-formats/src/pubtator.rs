@@ -9,25 +9,19 @@
 use std::fmt::Write as _;
 
 use pubminer_core::{
-    Argument, ArgumentTarget, Diagnostic, Document, Link, Mention, OffsetIndex, Passage,
-    PassageKind, Relation,
+    Argument, ArgumentTarget, Diagnostic, Document, Mention, OffsetIndex, Passage, PassageKind,
+    Relation,
 };
 
 use crate::ReadOptions;
+pub use crate::annotation::parse_identifier;
+use crate::annotation::{TextCheck, check_text};
+use crate::encode::{DocEncoder, EncodeReport, VecWriter};
 use crate::error::{ReadError, ReadErrorKind, ReadResult};
 use crate::records::{Context, RawRecord};
-use crate::sink::{DocEncoder, EncodeReport};
 
 /// The origin recorded on annotations read from PubTator.
 pub const ORIGIN: &str = "input.pubtator";
-
-/// True for a `PMID|t|...` line.
-pub(crate) fn is_title_line(line: &[u8]) -> bool {
-    let Some(bar) = memchr::memchr(b'|', line) else {
-        return false;
-    };
-    bar > 0 && line[bar + 1..].starts_with(b"t|") && !line[..bar].contains(&b'\t')
-}
 
 /// Splits a text line `PMID|k|text` into its parts.
 fn text_line(line: &str) -> Option<(&str, &str, &str)> {
@@ -35,27 +29,6 @@ fn text_line(line: &str) -> Option<(&str, &str, &str)> {
     let (kind, text) = rest.split_once('|')?;
     (!id.is_empty() && !id.contains('\t') && !kind.is_empty() && !kind.contains('\t'))
         .then_some((id, kind, text))
-}
-
-/// Parses a PubTator identifier field into links (`D1|D2`, `D1,D2`, `D1;D2`, `D1+D2`).
-#[must_use]
-pub fn parse_identifier(identifier: &str, origin: &str) -> (Vec<Link>, bool) {
-    let trimmed = identifier.trim();
-    if trimmed == "-1" || trimmed.eq_ignore_ascii_case("-") {
-        return (Vec::new(), true);
-    }
-    let links = trimmed
-        .split(['|', ',', ';', '+'])
-        .map(str::trim)
-        .filter(|id| !id.is_empty() && *id != "-1")
-        .map(|id| Link {
-            id: id.to_owned(),
-            origin: origin.to_owned(),
-            ..Link::default()
-        })
-        .collect::<Vec<_>>();
-    let nil = links.is_empty() && !trimmed.is_empty();
-    (links, nil)
 }
 
 struct PendingMention<'a> {
@@ -78,7 +51,16 @@ pub(crate) fn parse(raw: &RawRecord, context: &Context) -> ReadResult<Vec<Docume
         if line.trim().is_empty() {
             continue;
         }
-        let location = || context.location_in(raw, Some(&doc.id), this_byte);
+        // Every PubTator line starts with its PMID: a line before the record's first text
+        // line still names the document.
+        let location = || {
+            let id = if doc.id.is_empty() {
+                line.split(['|', '\t']).next().unwrap_or_default()
+            } else {
+                &doc.id
+            };
+            context.location_in(raw, Some(id), this_byte)
+        };
         if let Some((id, kind, body)) = text_line(line) {
             if doc.id.is_empty() {
                 doc.id = id.to_owned();
@@ -347,10 +329,10 @@ pub(crate) fn locate(
     };
     let range = pubminer_core::TextRange::try_new(bs, be).ok_or("offset too large")?;
     let found = &text[bs..be];
-    match crate::check_text(found, expected) {
-        crate::TextCheck::Exact => Ok((p, range, false, false)),
-        crate::TextCheck::Whitespace => Ok((p, range, false, true)),
-        crate::TextCheck::Mismatch => repair(
+    match check_text(found, expected) {
+        TextCheck::Exact => Ok((p, range, false, false)),
+        TextCheck::Whitespace => Ok((p, range, false, true)),
+        TextCheck::Mismatch => repair(
             text,
             expected.trim(),
             options,
@@ -529,15 +511,5 @@ impl DocEncoder for PubtatorEncoder {
         }
         out.push(b'\n');
         report
-    }
-}
-
-/// `fmt::Write` over a byte vector.
-pub(crate) struct VecWriter<'a>(pub &'a mut Vec<u8>);
-
-impl std::fmt::Write for VecWriter<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
     }
 }

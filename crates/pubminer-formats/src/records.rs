@@ -49,12 +49,12 @@ impl Context {
         }
     }
 
-    /// A location for a record, with its id when known.
+    /// A location for a record, with its id when known (an empty id is no id).
     #[must_use]
     pub fn record_location(&self, raw: &RawRecord, id: Option<&str>) -> Location {
         Location {
             file: Some(self.file.clone()),
-            record: Some(match id {
+            record: Some(match id.filter(|id| !id.is_empty()) {
                 Some(id) => format!("record #{} ({id})", raw.ordinal),
                 None => format!("record #{}", raw.ordinal),
             }),
@@ -87,6 +87,15 @@ impl Context {
             )
         })
     }
+}
+
+/// True for a PubTator `PMID|t|...` line: where the line splitter starts a block, and what
+/// format detection looks for.
+pub(crate) fn is_title_line(line: &[u8]) -> bool {
+    let Some(bar) = memchr::memchr(b'|', line) else {
+        return false;
+    };
+    bar > 0 && line[bar + 1..].starts_with(b"t|") && !line[..bar].contains(&b'\t')
 }
 
 /// A record waiting to be parsed. Parsing is pure, so pending records may be parsed on any
@@ -481,7 +490,7 @@ impl LineSplitter {
                         return Some((start, pos - start));
                     }
                     // A new title line without a blank line before it starts a new record.
-                    if lines > 0 && crate::pubtator::is_title_line(line) {
+                    if lines > 0 && is_title_line(line) {
                         return Some((start, pos - start));
                     }
                     lines += 1;

@@ -1,13 +1,12 @@
-//! Writing documents: per-format encoders and a file sink.
+//! Writing documents: the encoder of each output format, and the file sink.
 //!
 //! Encoding a document is independent of every other document, so callers can encode in
-//! parallel and only the final `write` of bytes is sequential. An encoder reports what the
-//! target format cannot hold (a PubTator file has no place for an `OtherAbstract`'s
-//! mentions, for example) instead of dropping it silently.
+//! parallel and only the final `write` of bytes is sequential. The encoder trait and its
+//! report live in `encode.rs`, below the format modules that implement it; this module
+//! sits above them and picks one per [`OutputFormat`].
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
-use std::ops::AddAssign;
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
@@ -15,64 +14,9 @@ use flate2::write::GzEncoder;
 use pubminer_core::Document;
 
 use crate::OutputFormat;
+pub use crate::encode::{DocEncoder, EncodeReport};
 use crate::error::WriteError;
-
-/// What an encoder could not represent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct EncodeReport {
-    /// Documents not written (e.g. deletion tombstones in PubTator).
-    pub omitted_documents: u64,
-    /// Mentions not written (their passage has no place in the format).
-    pub omitted_mentions: u64,
-    /// Relations not written (their arguments cannot be expressed).
-    pub omitted_relations: u64,
-}
-
-impl EncodeReport {
-    /// True when nothing was omitted.
-    #[must_use]
-    pub fn is_clean(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
-impl AddAssign for EncodeReport {
-    fn add_assign(&mut self, rhs: Self) {
-        self.omitted_documents += rhs.omitted_documents;
-        self.omitted_mentions += rhs.omitted_mentions;
-        self.omitted_relations += rhs.omitted_relations;
-    }
-}
-
-/// Turns documents into bytes of one format.
-pub trait DocEncoder: Send + Sync {
-    /// Bytes before the first document.
-    fn header(&self) -> Vec<u8> {
-        Vec::new()
-    }
-    /// Bytes between two documents.
-    fn separator(&self) -> &'static [u8] {
-        b""
-    }
-    /// Bytes after the last document.
-    fn footer(&self) -> Vec<u8> {
-        Vec::new()
-    }
-    /// Appends one document to `out`.
-    fn encode(&self, doc: &Document, out: &mut Vec<u8>) -> EncodeReport;
-}
-
-/// pubminer's own JSON Lines: one [`Document`] per line, lossless.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct JsonlEncoder;
-
-impl DocEncoder for JsonlEncoder {
-    fn encode(&self, doc: &Document, out: &mut Vec<u8>) -> EncodeReport {
-        serde_json::to_writer(&mut *out, doc).expect("a Document always serialises");
-        out.push(b'\n');
-        EncodeReport::default()
-    }
-}
+pub use crate::jsonl::JsonlEncoder;
 
 /// The encoder for a format.
 #[must_use]
@@ -110,7 +54,9 @@ impl Output {
 }
 
 /// Writes encoded documents to a file (atomically: to `FILE.partial`, renamed on
-/// [`DocWriter::finish`]) or to standard output for `-`. A `.gz` suffix compresses.
+/// [`DocWriter::finish`]) or to standard output for `-`. A `.gz` suffix compresses. No
+/// `FILE.partial` outlives a writer that did not finish: it is removed when the writer is
+/// dropped unfinished or the rename fails.
 pub struct DocWriter {
     out: Option<Output>,
     encoder: Box<dyn DocEncoder>,
@@ -125,13 +71,20 @@ impl DocWriter {
     /// Creates the output.
     ///
     /// # Errors
-    /// When the file cannot be created.
+    /// When `path` is a directory (refused before anything is written, with
+    /// [`io::ErrorKind::IsADirectory`]), or the file cannot be created.
     pub fn create(path: &Path, format: OutputFormat) -> Result<Self, WriteError> {
         let display = path.display().to_string();
         let io_err = |source| WriteError::Io {
             path: display.clone(),
             source,
         };
+        if path.is_dir() {
+            return Err(io_err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "it is a directory; name a file",
+            )));
+        }
         let (out, paths) = if path.as_os_str() == "-" {
             (Output::Stdout(BufWriter::new(io::stdout())), None)
         } else {
@@ -228,11 +181,13 @@ impl DocWriter {
             path: self.display.clone(),
             source,
         })?;
-        if let Some((partial, path)) = self.paths.take() {
-            fs::rename(&partial, &path).map_err(|source| WriteError::Io {
+        if let Some((partial, path)) = &self.paths {
+            // On failure `paths` stays set, so `drop` removes the `.partial`.
+            fs::rename(partial, path).map_err(|source| WriteError::Io {
                 path: self.display.clone(),
                 source,
             })?;
+            self.paths = None;
         }
         Ok(self.report)
     }

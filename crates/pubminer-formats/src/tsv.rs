@@ -116,24 +116,37 @@ impl TsvReader {
         }
     }
 
+    /// Column `i` of the current row as text, if the row has it.
+    fn field(&self, i: usize, location: &Location) -> Result<Option<String>, ReadError> {
+        match self.record.get(i) {
+            None => Ok(None),
+            Some(bytes) => std::str::from_utf8(bytes)
+                .map(|s| Some(s.to_owned()))
+                .map_err(|e| {
+                    ReadError::record(
+                        location.clone(),
+                        ReadErrorKind::Utf8,
+                        format!("column {} is not UTF-8: {e}", i + 1),
+                    )
+                }),
+        }
+    }
+
     fn row(&self, columns: Columns, location: Location) -> Result<Document, ReadError> {
-        let field = |i: usize| -> Result<Option<String>, ReadError> {
-            match self.record.get(i) {
-                None => Ok(None),
-                Some(bytes) => std::str::from_utf8(bytes)
-                    .map(|s| Some(s.to_owned()))
-                    .map_err(|e| {
-                        ReadError::record(
-                            location.clone(),
-                            ReadErrorKind::Utf8,
-                            format!("column {} is not UTF-8: {e}", i + 1),
-                        )
-                    }),
-            }
-        };
-        let pmid = field(columns.pmid)?
+        let pmid = self
+            .field(columns.pmid, &location)?
             .map(|s| s.trim().to_owned())
             .unwrap_or_default();
+        // From here on, errors name the row's PMID.
+        let location = if pmid.is_empty() {
+            location
+        } else {
+            Location {
+                record: location.record.map(|r| format!("{r} (PMID {pmid})")),
+                ..location
+            }
+        };
+        let field = |i: usize| self.field(i, &location);
         let text = field(columns.text)?.ok_or_else(|| {
             ReadError::record(
                 location.clone(),

@@ -22,8 +22,8 @@ use crate::kb::LandscapeRow;
 /// Reading the HPA table failed.
 #[derive(Debug, thiserror::Error)]
 pub enum HpaError {
-    /// The file could not be read.
-    #[error("{path}: {source}")]
+    /// The file could not be read (the I/O error is the source).
+    #[error("{path}")]
     Io {
         /// The file.
         path: String,

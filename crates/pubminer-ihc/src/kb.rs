@@ -14,8 +14,8 @@ use crate::record::IhcRecord;
 /// Errors of the knowledge base.
 #[derive(Debug, thiserror::Error)]
 pub enum KbError {
-    /// SQLite failed.
-    #[error("{path}: {source}")]
+    /// SQLite failed (its error is the source).
+    #[error("{path}")]
     Sqlite {
         /// The database file.
         path: String,

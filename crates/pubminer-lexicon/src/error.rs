@@ -6,7 +6,8 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
+    // The cause is the source, printed once by an error chain, not part of this message.
+    #[error("cannot read {path}")]
     Io {
         /// The file.
         path: PathBuf,

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use pubminer_fetch::{ChatAnswer, ChatClient, ChatRequest};
 use pubminer_ml::llm::{ChatMessage, Decoder, DecoderOptions, Template};
 
-use crate::engine::LlmError;
+use crate::error::LlmError;
 
 /// Something that answers chat requests.
 pub trait Backend: Send + Sync + std::fmt::Debug {

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension as _, params};
 use sha2::{Digest as _, Sha256};
 
-/// Cache errors.
+/// Cache errors: the cache file, with SQLite's error as the source.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {source}")]
+#[error("{path}")]
 pub struct CacheError {
     path: PathBuf,
     source: rusqlite::Error,

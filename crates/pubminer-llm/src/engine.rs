@@ -5,11 +5,12 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use pubminer_core::{Document, PassageKind};
-use pubminer_fetch::{ChatRequest, FetchError, Message};
+use pubminer_fetch::{ChatRequest, Message};
 use pubminer_ihc::{AltEngine, Extractor, IhcRecord, Profile};
 
 use crate::backend::Backend;
-use crate::cache::{Cache, CacheError, key};
+use crate::cache::{Cache, key};
+pub use crate::error::LlmError;
 use crate::prompts;
 use crate::table::{Cell, entries, parse_tables};
 use crate::validate::Stated;
@@ -26,23 +27,6 @@ pub enum EngineKind {
     Llm,
     /// The default engine, and the LLM where it is unsure.
     Hybrid,
-}
-
-/// LLM engine errors.
-#[derive(Debug, thiserror::Error)]
-pub enum LlmError {
-    /// The server.
-    #[error(transparent)]
-    Fetch(#[from] FetchError),
-    /// The cache.
-    #[error(transparent)]
-    Cache(#[from] CacheError),
-    /// The native model.
-    #[error(transparent)]
-    Native(#[from] pubminer_ml::MlError),
-    /// A JSON-mode answer that is not the schema's JSON.
-    #[error("the model's JSON answer does not parse: {0}")]
-    Json(String),
 }
 
 /// Requests made and answered from the cache, for the run's summary.
@@ -315,7 +299,7 @@ impl LlmEngine {
 impl AltEngine for LlmEngine {
     fn process(&self, doc: &Document, extractor: &Extractor) -> Result<IhcRecord, String> {
         self.record(doc, extractor)
-            .map_err(|e| format!("LLM failed: {e}"))
+            .map_err(|e| format!("LLM failed: {}", e.chain()))
     }
 }
 

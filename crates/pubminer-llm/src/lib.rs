@@ -15,10 +15,12 @@
 pub mod backend;
 pub mod cache;
 pub mod engine;
+mod error;
 pub mod ner;
 pub mod prompts;
 pub mod table;
 pub mod validate;
 
 pub use backend::{Backend, Native};
-pub use engine::{EngineKind, LlmEngine, LlmError};
+pub use engine::{EngineKind, LlmEngine};
+pub use error::LlmError;

@@ -10,7 +10,8 @@
 use pubminer_core::{Document, Mention, TextRange};
 use pubminer_fetch::{ChatRequest, Message};
 
-use crate::engine::{LlmEngine, LlmError};
+use crate::engine::LlmEngine;
+use crate::error::LlmError;
 
 /// The origin of the mentions this module makes.
 pub const ORIGIN: &str = "ner.llm/v1";

@@ -23,8 +23,8 @@ pub enum MlError {
     /// A chat template failed to render.
     #[error("chat template: {0}")]
     Template(String),
-    /// candle failed (shapes, weights).
-    #[error("model: {0}")]
+    /// candle failed (shapes, weights); candle's error is the source.
+    #[error("model")]
     Candle(#[from] candle_core::Error),
 }
 

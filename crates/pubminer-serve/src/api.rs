@@ -8,35 +8,14 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pubminer_ihc::kb::{Evidence, LandscapeRow, wilson};
 use serde::Serialize;
 
+use crate::error::{ApiError, chain};
 use crate::params::Params;
 use crate::state::AppState;
-
-/// An API error: status and message, as `{"error": "..."}`.
-#[derive(Debug)]
-pub enum ApiError {
-    /// 400.
-    BadRequest(String),
-    /// 404.
-    NotFound(String),
-    /// 500.
-    Internal(String),
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            Self::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
-            Self::NotFound(m) => (StatusCode::NOT_FOUND, m),
-            Self::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, m),
-        };
-        (status, Json(serde_json::json!({ "error": message }))).into_response()
-    }
-}
 
 type Raw = Query<HashMap<String, String>>;
 
@@ -59,7 +38,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn kb_error(e: pubminer_ihc::kb::KbError) -> ApiError {
-    ApiError::Internal(e.to_string())
+    ApiError::Internal(chain(&e))
 }
 
 /// CSV of rows with the given header and cells.

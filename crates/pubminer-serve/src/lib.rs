@@ -15,6 +15,7 @@
 //! which puts a native GGUF model behind `/v1/chat/completions`.
 
 mod api;
+mod error;
 mod limits;
 mod openai;
 mod params;

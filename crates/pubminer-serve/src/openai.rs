@@ -132,7 +132,7 @@ async fn chat(State(state): State<Arc<LlmState>>, body: axum::body::Bytes) -> Re
     let answer = tokio::task::spawn_blocking(move || worker.backend.complete(&request)).await;
     let answer = match answer {
         Ok(Ok(a)) => a,
-        Ok(Err(e)) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+        Ok(Err(e)) => return error(StatusCode::BAD_REQUEST, e.chain()),
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
     let n = state.served.fetch_add(1, Ordering::Relaxed);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::api::ApiError;
+use crate::error::ApiError;
 
 /// A request's query parameters, checked against the names an endpoint accepts.
 pub struct Params(HashMap<String, String>);

@@ -101,7 +101,9 @@ impl AppState {
         }
         names.sort_by(|a, b| a.name.len().cmp(&b.name.len()).then(a.name.cmp(&b.name)));
         let hpa = match hpa {
-            Some(p) => Some(HpaTable::read(p).map_err(|e| StateError::Hpa(e.to_string()))?),
+            Some(p) => {
+                Some(HpaTable::read(p).map_err(|e| StateError::Hpa(crate::error::chain(&e)))?)
+            }
             None => None,
         };
         Ok(Self {

@@ -1,5 +1,6 @@
 //! Where pubminer keeps and finds its data: the user's data directory, the vocabulary
-//! directory, the shared data beside a checkout, and the default lexicon.
+//! directory, the shared data beside a checkout, the default lexicon and knowledge base; and
+//! how a finished file is put in place (`NAME.partial`, then a rename).
 //!
 //! Resolution order, first match wins:
 //! - data directory: `$PUBMINER_HOME`, else `$XDG_DATA_HOME/pubminer`, else
@@ -12,7 +13,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use pubminer_lexicon::{BuildConfig, Lexicon};
 
 /// The user's pubminer data directory (not created here).
 #[must_use]
@@ -83,56 +83,49 @@ pub fn default_kb() -> PathBuf {
     data_dir().join("ihc.sqlite")
 }
 
-/// Opens `explicit`, or the default lexicon, building the default one first when it does
-/// not exist yet (a one-time step of about a minute, announced on stderr).
+/// `PATH.partial`, where an output is written until it is complete and renamed to `PATH`.
 ///
 /// # Errors
-/// When the lexicon cannot be opened or built.
-pub fn open_lexicon(explicit: Option<&Path>, vocab: Option<&Path>, quiet: bool) -> Result<Lexicon> {
-    let path = explicit.map_or_else(default_lexicon, Path::to_owned);
-    if explicit.is_none() && !path.exists() {
-        let vocab = vocab_dir(vocab)?;
-        if !quiet {
-            eprintln!(
-                "building the default lexicon from {} into {} (once; `pubminer lexicon build` rebuilds it)",
-                vocab.display(),
-                path.display()
-            );
-        }
-        let config = BuildConfig::default_config()?;
-        let mut log = |line: &str| {
-            if !quiet {
-                eprintln!("  {line}");
-            }
-        };
-        pubminer_lexicon::build(&config, &vocab, &path, &mut log)
-            .with_context(|| format!("building the default lexicon from {}", vocab.display()))?;
-    }
-    let started = std::time::Instant::now();
-    let lexicon = Lexicon::open(&path)?;
-    if !quiet {
-        eprintln!(
-            "lexicon {} ({} entries, {:.0} MB) loaded in {:.2}s",
-            path.display(),
-            lexicon.len(),
-            lexicon.size_bytes() as f64 / 1e6,
-            started.elapsed().as_secs_f64()
+/// When `path` is a directory: refused before anything is written (else the whole output
+/// would be written to `PATH.partial` and left there when the rename fails).
+pub fn partial_path(path: &Path) -> Result<PathBuf> {
+    if path.is_dir() {
+        bail!(
+            "cannot write {}: it is a directory; name a file",
+            path.display()
         );
     }
-    Ok(lexicon)
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    Ok(PathBuf::from(partial))
 }
 
 /// Writes `bytes` to `path` through `path.partial` and a rename, so an interrupted write
 /// never leaves a truncated file under the final name.
 ///
 /// # Errors
-/// An unwritable directory.
+/// An unwritable directory, or `path` naming one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
+    let partial = partial_path(path)?;
     std::fs::write(&partial, bytes)
         .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot rename {} to {}", partial.display(), path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_is_no_output_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_atomically(dir.path(), b"{}").unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        let partial = partial_path(&dir.path().join("model.json")).unwrap();
+        assert_eq!(partial, dir.path().join("model.json.partial"));
+        let mut beside = dir.path().as_os_str().to_owned();
+        beside.push(".partial");
+        assert!(!PathBuf::from(beside).exists(), "no DIR.partial");
+    }
 }

@@ -7,16 +7,16 @@
 //! is dropped without a line on stderr and a count in the summary.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use crossbeam_channel::bounded;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pubminer_core::Document;
 use pubminer_formats::{Pending, Progress, ReadError, ReadOptions, ReadResult};
 use rayon::prelude::*;
+
+use crate::printer::Printer;
 
 /// What to do with a record that cannot be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -34,10 +34,6 @@ pub struct RunOptions {
     pub threads: usize,
     /// Bad-record policy.
     pub on_error: OnError,
-    /// Show a progress bar (when stderr is a terminal).
-    pub progress: bool,
-    /// Print each skipped record (the count is always printed).
-    pub verbose_errors: bool,
 }
 
 /// Counts from a run.
@@ -73,6 +69,16 @@ impl RunSummary {
     #[must_use]
     pub fn is_partial(&self) -> bool {
         self.skipped_total() > 0 || self.dropped_annotations > 0 || !self.failed_files.is_empty()
+    }
+
+    /// Exit status 3 when the run is partial, else 0.
+    #[must_use]
+    pub fn exit_code(&self) -> std::process::ExitCode {
+        if self.is_partial() {
+            std::process::ExitCode::from(3)
+        } else {
+            std::process::ExitCode::SUCCESS
+        }
     }
 
     /// One-line account for stderr.
@@ -119,26 +125,9 @@ const DROPPED_ANNOTATION: &str = "annotation.text_mismatch";
 
 type Batch = Vec<ReadResult<Pending>>;
 
-fn progress_bar(options: &RunOptions, total: Option<u64>) -> ProgressBar {
-    if !options.progress || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = match total {
-        Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {msg}",
-        )
-        .expect("valid template"),
-    );
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
-}
-
 /// Reads every input, calls `process` on each document on a worker thread, and `consume`
-/// on each result in input order.
+/// on each result in input order. Skipped records and dropped annotations are printed
+/// through `printer` (the first 20 of each, or all with `--verbose`), above its progress bar.
 ///
 /// # Errors
 /// A fatal error (unreadable file, or any bad record with `--on-error fail`), or an error
@@ -147,6 +136,7 @@ pub fn run<T, P, C>(
     inputs: &[PathBuf],
     read_options: &ReadOptions,
     options: &RunOptions,
+    printer: &Printer,
     process: P,
     mut consume: C,
 ) -> Result<RunSummary>
@@ -164,7 +154,7 @@ where
         .iter()
         .map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
         .sum();
-    let bar = progress_bar(options, total);
+    let bar = printer.progress(total);
     let mut summary = RunSummary::default();
     let mut done_bytes = 0u64;
 
@@ -172,7 +162,7 @@ where
         let records = match pubminer_formats::open(path, read_options) {
             Ok(r) => r,
             Err(err) => {
-                handle_file_error(&err, options, &mut summary, &bar)?;
+                handle_file_error(&err, options, &mut summary, printer)?;
                 continue;
             }
         };
@@ -229,9 +219,12 @@ where
                     Ok((outputs, dropped)) => {
                         summary.records += 1;
                         for diagnostic in &dropped {
-                            if let Err(e) =
-                                handle_dropped_annotation(diagnostic, options, &mut summary, &bar)
-                            {
+                            if let Err(e) = handle_dropped_annotation(
+                                diagnostic,
+                                options,
+                                &mut summary,
+                                printer,
+                            ) {
                                 result = Err(e);
                                 break;
                             }
@@ -248,13 +241,13 @@ where
                         }
                     }
                     Err(err) if err.fatal => {
-                        if let Err(e) = handle_file_error(&err, options, &mut summary, &bar) {
+                        if let Err(e) = handle_file_error(&err, options, &mut summary, printer) {
                             result = Err(e);
                         }
                     }
                     Err(err) => {
                         summary.records += 1;
-                        if let Err(e) = handle_record_error(&err, options, &mut summary, &bar) {
+                        if let Err(e) = handle_record_error(&err, options, &mut summary, printer) {
                             result = Err(e);
                         }
                     }
@@ -274,7 +267,7 @@ where
         done_bytes += progress.bytes();
         summary.raw_bytes += progress.bytes();
     }
-    bar.finish_and_clear();
+    drop(bar);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -283,17 +276,19 @@ fn handle_record_error(
     err: &ReadError,
     options: &RunOptions,
     summary: &mut RunSummary,
-    bar: &ProgressBar,
+    printer: &Printer,
 ) -> Result<()> {
     if options.on_error == OnError::Fail {
         bail!("{err}\n(use --on-error skip to skip bad records and continue)");
     }
     let count = summary.skipped.entry(err.kind.as_str()).or_default();
     *count += 1;
-    if options.verbose_errors || summary.skipped_total() <= 20 {
-        bar.suspend(|| eprintln!("warning: skipped {err}"));
+    if printer.verbose() || summary.skipped_total() <= 20 {
+        printer.warn(format_args!("warning: skipped {err}"));
     } else if summary.skipped_total() == 21 {
-        bar.suspend(|| eprintln!("warning: further skipped records are counted but not printed (use --verbose to print all)"));
+        printer.warn(
+            "warning: further skipped records are counted but not printed (use --verbose to print all)",
+        );
     }
     Ok(())
 }
@@ -304,18 +299,18 @@ fn handle_dropped_annotation(
     diagnostic: &str,
     options: &RunOptions,
     summary: &mut RunSummary,
-    bar: &ProgressBar,
+    printer: &Printer,
 ) -> Result<()> {
     if options.on_error == OnError::Fail {
         bail!("{diagnostic}\n(use --on-error skip to drop such annotations and continue)");
     }
     summary.dropped_annotations += 1;
-    if options.verbose_errors || summary.dropped_annotations <= 20 {
-        bar.suspend(|| eprintln!("{diagnostic}"));
+    if printer.verbose() || summary.dropped_annotations <= 20 {
+        printer.warn(diagnostic);
     } else if summary.dropped_annotations == 21 {
-        bar.suspend(|| {
-            eprintln!("warning: further dropped annotations are counted but not printed (use --verbose to print all)");
-        });
+        printer.warn(
+            "warning: further dropped annotations are counted but not printed (use --verbose to print all)",
+        );
     }
     Ok(())
 }
@@ -324,13 +319,15 @@ fn handle_file_error(
     err: &ReadError,
     options: &RunOptions,
     summary: &mut RunSummary,
-    bar: &ProgressBar,
+    printer: &Printer,
 ) -> Result<()> {
     if options.on_error == OnError::Fail {
         bail!("{err}");
     }
     let file = err.location.file.clone().unwrap_or_default();
-    bar.suspend(|| eprintln!("error: {err} (the rest of this file is not read)"));
+    printer.warn(format_args!(
+        "error: {err} (the rest of this file is not read)"
+    ));
     summary.failed_files.push(file);
     Ok(())
 }

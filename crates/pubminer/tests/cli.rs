@@ -263,3 +263,87 @@ fn gzip_output_and_threads() {
     assert_eq!(v["deletions"], 3);
     assert_eq!(v["documents"], 3);
 }
+
+/// `-o DIR` is refused before anything is written; it used to write all of `DIR.partial`,
+/// fail at the rename, and leave `DIR.partial` behind.
+#[test]
+fn output_naming_a_directory_is_refused_and_leaves_no_partial() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let (code, _, err) = run(pubminer()
+        .arg("convert")
+        .arg(fixture("pubmed/articles.xml"))
+        .args(["--to", "jsonl", "-o"])
+        .arg(&dir));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    assert!(!parent.path().join("out.partial").exists());
+}
+
+/// Each cause once: an error whose message already held its OS error used to be printed
+/// with that error again as its cause (`...: No such file or directory (os error 2): No
+/// such file or directory (os error 2)`).
+#[test]
+fn error_messages_print_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_database = dir.path().join("kb.sqlite");
+    std::fs::write(&not_a_database, "not SQLite\n").unwrap();
+    let missing = dir.path().join("missing");
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (
+            vec![
+                "convert".into(),
+                fixture("pubmed/articles.xml").into(),
+                "--to".into(),
+                "jsonl".into(),
+                "-o".into(),
+                missing.join("out.jsonl").into(),
+            ],
+            "No such file or directory",
+        ),
+        (
+            vec![
+                "lexicon".into(),
+                "lookup".into(),
+                "TTF-1".into(),
+                "--lexicon".into(),
+                missing.join("lex.pmlex").into(),
+            ],
+            "No such file or directory",
+        ),
+        (
+            vec![
+                "ihc".into(),
+                "landscape".into(),
+                "--kb".into(),
+                not_a_database.into(),
+            ],
+            "file is not a database",
+        ),
+    ];
+    for (args, cause) in cases {
+        let (code, _, err) = run(pubminer().args(&args));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(err.matches(cause).count(), 1, "{args:?}: {err}");
+    }
+}
+
+/// A skipped record names its document when the id was read (here the TSV row's PMID), not
+/// only its ordinal.
+#[test]
+fn skipped_record_warnings_name_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("abstracts.tsv");
+    std::fs::write(
+        &tsv,
+        "marker\tpmid\turl\tabstract\nTTF-1\t101\tu\tTTF-1 was positive.\nCK7\t102\tu\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(pubminer().arg("stats").arg(&tsv));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("warning: skipped") && err.contains("record #2 (PMID 102), line 3"),
+        "{err}"
+    );
+}

@@ -237,6 +237,31 @@ fn ihc_run_output_is_renamed_only_when_complete_and_resume_completes_it() {
     );
 }
 
+/// `-o DIR` is refused before anything is stored or written: it used to fill the knowledge
+/// base, write the whole output to `DIR.partial`, fail at the rename and leave it there.
+#[test]
+fn ihc_run_output_naming_a_directory_is_refused_before_writing() {
+    let home = tempfile::tempdir().unwrap();
+    let lexicon = fixture_lexicon(home.path());
+    let input = write_tsv(home.path());
+    let out = home.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let kb = home.path().join("kb.sqlite");
+    let (code, _, err) = run(pubminer(home.path())
+        .args(["ihc", "run"])
+        .arg(&input)
+        .arg("--kb")
+        .arg(&kb)
+        .arg("-o")
+        .arg(&out)
+        .arg("--lexicon")
+        .arg(&lexicon));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    assert!(!home.path().join("out.partial").exists());
+    assert!(!kb.exists(), "nothing stored before the output was checked");
+}
+
 /// Serves the recorded esearch/efetch responses: `retstart=0` and `retstart=2` batches.
 fn serve_eutils() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pubminer-fetch/tests/data/eutils");

@@ -250,3 +250,77 @@ fn bioc_offsets_that_overflow_do_not_panic() {
     assert!(docs[0].mentions.is_empty());
     assert!(docs[0].diagnostics.len() >= 2);
 }
+
+/// A record that cannot be read names its document when the document's id was read before
+/// the problem: `record #2 (42)`, not only the ordinal (the id comes from the PMID column,
+/// the `id` key, the `<id>` element or the PubTator line).
+#[test]
+fn record_errors_name_the_document_when_its_id_is_known() {
+    let cases: [(&str, &str, Format, &str); 7] = [
+        (
+            "tsv",
+            "marker\tpmid\turl\tabstract\nTTF-1\t1\tu\tFine.\nTTF-1\t42\tu\n",
+            Format::Tsv,
+            "record #2 (PMID 42)",
+        ),
+        (
+            "flat jsonl",
+            "{\"id\":\"1\",\"text\":\"Fine.\"}\n{\"pmid\":42,\"note\":\"no text\"}\n",
+            Format::Jsonl,
+            "record #2 (42)",
+        ),
+        (
+            "pubminer jsonl of the wrong shape",
+            "{\"id\":\"1\",\"text\":\"Fine.\"}\n{\"id\":\"42\",\"passages\":\"not a list\"}\n",
+            Format::Jsonl,
+            "record #2 (42)",
+        ),
+        (
+            "bioc json of the wrong shape",
+            "{\"documents\":[{\"id\":\"1\",\"passages\":[]},{\"id\":\"42\",\"passages\":[{\"offset\":[]}]}]}",
+            Format::BiocJson,
+            "record #2 (42)",
+        ),
+        (
+            "bioc json from pubtator3",
+            "{\"PubTator3\":[{\"_id\":\"1|x\",\"pmid\":1,\"passages\":[]},{\"pmid\":42,\"passages\":7}]}",
+            Format::BiocJson,
+            "record #2 (42)",
+        ),
+        (
+            "bioc xml",
+            "<collection><document><id>1</id></document>\n<document><id>42</id><passage><offset>0</offset><text>a &bogus; b</text></passage></document></collection>\n",
+            Format::BiocXml,
+            "record #2 (42)",
+        ),
+        (
+            "pubtator, a bad mention line first in its record",
+            "1|t|Fine.\n\n42\t-3\t4\tabc\tGene\n",
+            Format::Pubtator,
+            "record #2 (42)",
+        ),
+    ];
+    for (what, text, format, record) in cases {
+        let (docs, errors) = read_bytes("in", text.as_bytes().to_vec(), &forced(format));
+        assert_eq!(docs.len(), 1, "{what}: {errors:?}");
+        assert_eq!(errors.len(), 1, "{what}: {errors:?}");
+        assert_eq!(
+            errors[0].location.record.as_deref(),
+            Some(record),
+            "{what}: {}",
+            errors[0]
+        );
+    }
+}
+
+/// Without an id the ordinal alone, never an empty `()`.
+#[test]
+fn record_errors_without_an_id_name_the_ordinal() {
+    let text = "{\"id\":\"1\",\"text\":\"Fine.\"}\n{\"id\":\"\",\"text\":\"x\"}\nnot json\n";
+    let (_, errors) = read_bytes("in", text.as_bytes().to_vec(), &forced(Format::Jsonl));
+    let records: Vec<_> = errors
+        .iter()
+        .map(|e| e.location.record.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(records, ["record #2", "record #3"], "{errors:?}");
+}

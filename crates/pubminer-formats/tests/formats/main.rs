@@ -10,3 +10,4 @@ mod pubmed;
 mod pubtator;
 mod real_data;
 mod round_trip;
+mod writer;

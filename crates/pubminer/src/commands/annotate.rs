@@ -4,13 +4,177 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
+use clap::{Args, ValueEnum};
 use pubminer_formats::{DocWriter, EncodeReport, OutputFormat, ReadOptions};
 use pubminer_lexicon::EntityType;
 use pubminer_ner::DictionaryTagger;
 
-use crate::pipeline::{self, RunOptions, RunSummary};
+use super::{Ctx, describe_omissions};
+use crate::args::{InputArgs, LexiconArgs, LlmBackendArgs, ToFormat, parse_entity_type};
+use crate::pipeline::RunSummary;
+use crate::services;
+
+/// Tag entities with the dictionary (and abbreviations), linked to concept ids.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "The lexicon is --lexicon FILE, else the default one in the data directory, built on first use\nfrom the vocabularies (`pubminer setup`, --vocab DIR, or ../shared/data/vocab).\n\nExamples:\n  pubminer annotate pubmed26n0001.xml.gz --to pubtator -o annotated.pubtator\n  pubminer annotate CDR_DevelopmentSet.PubTator.txt --types Chemical,Disease --to pubtator -o pred.pubtator"
+)]
+pub struct AnnotateArgs {
+    /// Input files (`-` for standard input).
+    #[arg(required = true, value_name = "IN")]
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    to: ToFormat,
+    /// Output file (`-` for standard output; a `.gz` suffix compresses).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Entity types to tag (comma-separated) [default: all]: Gene, Disease, Chemical,
+    /// Anatomy, CellType, Species.
+    #[arg(long, value_delimiter = ',', value_parser = parse_entity_type)]
+    types: Vec<EntityType>,
+    /// What to keep when candidates overlap.
+    #[arg(long, value_enum, default_value_t = OverlapArg::Longest)]
+    overlap: OverlapArg,
+    /// Do not detect and propagate abbreviations.
+    #[arg(long)]
+    no_abbreviations: bool,
+    /// Keep the annotations the input already has (they are dropped by default, so
+    /// annotating a gold corpus gives predictions only).
+    #[arg(long)]
+    keep_input_annotations: bool,
+    /// Extra stop list (same format as the built-in one, see docs/LEXICON.md).
+    #[arg(long, value_name = "FILE")]
+    stoplist: Option<PathBuf>,
+    /// Do not use the built-in stop list.
+    #[arg(long)]
+    no_stoplist: bool,
+    /// Tag short acronyms of diseases, anatomy and cell types (`RA`, `PC`, `SV`) even where
+    /// the document does not define them (by default only defined ones are tagged).
+    #[arg(long)]
+    undefined_acronyms: bool,
+    /// Who finds the entities: `dict` (the lexicon, fast) or `llm` (an LLM lists them as
+    /// JSON, aligned back to exact offsets; then linked through the cascade).
+    #[arg(long, value_enum, default_value_t = NerArg::Dict)]
+    ner: NerArg,
+    #[command(flatten)]
+    llm: LlmBackendArgs,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// What to keep when candidates overlap (`--overlap`).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OverlapArg {
+    /// The longest candidate wins across types (identical spans of other types kept).
+    Longest,
+    /// Overlaps resolved within each type only (nested mentions of other types kept).
+    PerType,
+    /// Keep every candidate.
+    All,
+}
+
+/// Who finds the entities (`--ner`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum NerArg {
+    /// The dictionary tagger.
+    Dict,
+    /// An LLM (`--llm-url` or `--llm-native`).
+    Llm,
+}
+
+/// Builds the tagger (or the LLM and its linker) the arguments ask for, annotates the
+/// inputs and writes them.
+///
+/// # Errors
+/// An unopenable lexicon, stop list or LLM; unreadable input (per the error policy) or
+/// unwritable output.
+pub fn run(args: &AnnotateArgs, ctx: &Ctx) -> Result<ExitCode> {
+    let printer = &ctx.printer;
+    let lex = Arc::new(services::lexicon::open(&args.lexicon, printer)?);
+    let mut stops = if args.no_stoplist {
+        pubminer_ner::StopList::empty()
+    } else {
+        pubminer_ner::StopList::builtin()
+    };
+    if let Some(path) = &args.stoplist {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let extra = pubminer_ner::StopList::parse(&text)
+            .map_err(|(line, m)| anyhow::anyhow!("{}:{line}: {m}", path.display()))?;
+        stops.extend(extra);
+    }
+    let config = pubminer_ner::TaggerConfig {
+        types: (!args.types.is_empty()).then(|| args.types.clone()),
+        overlap: match args.overlap {
+            OverlapArg::Longest => pubminer_ner::OverlapPolicy::Longest,
+            OverlapArg::PerType => pubminer_ner::OverlapPolicy::LongestPerType,
+            OverlapArg::All => pubminer_ner::OverlapPolicy::All,
+        },
+        abbreviations: !args.no_abbreviations,
+        stoplist: stops,
+        link_xrefs: !matches!(args.to, ToFormat::Pubtator),
+        undefined_acronyms: args.undefined_acronyms,
+        ..pubminer_ner::TaggerConfig::default()
+    };
+    let llm_ner = match args.ner {
+        NerArg::Dict => None,
+        NerArg::Llm => {
+            let backend = services::llm::backend(&args.llm)?;
+            printer.status(format_args!("NER by {}", backend.describe()));
+            let engine =
+                pubminer_llm::LlmEngine::new(backend, services::llm::cache(&args.llm)?, true);
+            let types: Vec<EntityType> = if args.types.is_empty() {
+                EntityType::ALL.to_vec()
+            } else {
+                args.types.clone()
+            };
+            let linker = pubminer_link::Linker::new(
+                Arc::clone(&lex),
+                &types,
+                pubminer_link::LinkerConfig::default(),
+            );
+            Some(LlmNer {
+                engine: engine
+                    .with_extract_tokens(args.llm.llm_max_tokens)
+                    .with_concurrency(args.llm.llm_concurrency),
+                linker,
+                types,
+            })
+        }
+    };
+    let tagger = DictionaryTagger::new(lex, config);
+    let ner = match &llm_ner {
+        Some(n) => Ner::Llm(n),
+        None => Ner::Dict(&tagger),
+    };
+    let format = args.to.format();
+    let (summary, report) = annotate(
+        &args.inputs,
+        &args.output,
+        format,
+        &ner,
+        args.keep_input_annotations,
+        &args.input.read_options(),
+        ctx,
+    )?;
+    printer.status(report.describe());
+    if let Some(note) = describe_omissions(&report.encode, format) {
+        printer.status(note);
+    }
+    if report.failed > 0 {
+        // Written, but without the annotations asked for: a partial run.
+        printer.status(summary.describe());
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ctx.finish(&summary))
+}
 
 /// Counts of what was annotated.
 #[derive(Clone, Debug, Default)]
@@ -32,7 +196,7 @@ pub struct AnnotateReport {
 }
 
 /// Who finds the entities.
-pub enum Ner<'a> {
+enum Ner<'a> {
     /// The dictionary tagger.
     Dict(&'a DictionaryTagger),
     /// An LLM, then the linking cascade.
@@ -40,13 +204,13 @@ pub enum Ner<'a> {
 }
 
 /// NER by an LLM: the engine that asks, the linker that links what it finds, the types kept.
-pub struct LlmNer {
+struct LlmNer {
     /// The LLM (its backend and response cache).
-    pub engine: pubminer_llm::LlmEngine,
+    engine: pubminer_llm::LlmEngine,
     /// The linking cascade.
-    pub linker: pubminer_link::Linker,
+    linker: pubminer_link::Linker,
     /// Entity types to keep.
-    pub types: Vec<EntityType>,
+    types: Vec<EntityType>,
 }
 
 impl AnnotateReport {
@@ -87,26 +251,21 @@ impl AnnotateReport {
 }
 
 /// Annotates `inputs` into `output`.
-///
-/// # Errors
-/// Unreadable input (per the error policy) or unwritable output.
-pub fn run(
+fn annotate(
     inputs: &[PathBuf],
     output: &Path,
     format: OutputFormat,
     ner: &Ner<'_>,
     keep_input_annotations: bool,
     read_options: &ReadOptions,
-    options: &RunOptions,
+    ctx: &Ctx,
 ) -> Result<(RunSummary, AnnotateReport)> {
-    let mut writer = DocWriter::create(output, format)
-        .with_context(|| format!("cannot create {}", output.display()))?;
+    let mut writer = DocWriter::create(output, format)?;
     let encoder = pubminer_formats::sink::encoder(format);
     let mut report = AnnotateReport::default();
-    let summary = pipeline::run(
+    let summary = ctx.pipeline(
         inputs,
         read_options,
-        options,
         |mut doc| {
             if !keep_input_annotations {
                 doc.mentions.clear();
@@ -136,7 +295,7 @@ pub fn run(
                             })
                             .collect();
                     }
-                    Err(e) => failed = Some(format!("{}: {e}", doc.id)),
+                    Err(e) => failed = Some(format!("{}: {}", doc.id, e.chain())),
                 },
             }
             // Per-type counts without allocating: the tagger only emits pubminer's types.
@@ -163,7 +322,7 @@ pub fn run(
         },
         |(bytes, encoded, counts, from_abbreviations, abbreviations, unaligned, failed)| {
             if let Some(e) = failed {
-                eprintln!("NER failed: {e}");
+                ctx.printer.warn(format_args!("NER failed: {e}"));
                 report.failed += 1;
             }
             report.unaligned += unaligned.len() as u64;

@@ -1,30 +1,46 @@
 //! `pubminer convert`: read any supported input, write JSONL, PubTator or BioC.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
-use pubminer_formats::{DocWriter, EncodeReport, OutputFormat, ReadOptions};
+use anyhow::Result;
+use clap::Args;
+use pubminer_formats::DocWriter;
 
-use crate::pipeline::{self, RunOptions, RunSummary};
+use super::{Ctx, describe_omissions};
+use crate::args::{InputArgs, ToFormat};
 
-/// Converts `inputs` to `output` in `format`.
+/// Convert documents between formats.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  pubminer convert pubmed26n0001.xml.gz --to jsonl -o docs.jsonl\n  pubminer convert CDR_DevelopmentSet.PubTator.txt --to bioc-xml -o cdr.xml"
+)]
+pub struct ConvertArgs {
+    /// Input files (`-` for standard input).
+    #[arg(required = true, value_name = "IN")]
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    to: ToFormat,
+    /// Output file (`-` for standard output; a `.gz` suffix compresses).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// Converts the inputs to the output in the format asked for.
 ///
 /// # Errors
 /// Unreadable input (per the error policy) or unwritable output.
-pub fn run(
-    inputs: &[PathBuf],
-    output: &Path,
-    format: OutputFormat,
-    read_options: &ReadOptions,
-    options: &RunOptions,
-) -> Result<(RunSummary, EncodeReport)> {
-    let mut writer = DocWriter::create(output, format)
-        .with_context(|| format!("cannot create {}", output.display()))?;
+pub fn run(args: &ConvertArgs, ctx: &Ctx) -> Result<ExitCode> {
+    let format = args.to.format();
+    let output = &args.output;
+    let mut writer = DocWriter::create(output, format)?;
     let encoder = pubminer_formats::sink::encoder(format);
-    let summary = pipeline::run(
-        inputs,
-        read_options,
-        options,
+    let summary = ctx.pipeline(
+        &args.inputs,
+        &args.input.read_options(),
         |doc| {
             let mut bytes = Vec::with_capacity(4096);
             let report = encoder.encode(&doc, &mut bytes);
@@ -36,37 +52,8 @@ pub fn run(
         },
     )?;
     let report = writer.finish()?;
-    Ok((summary, report))
-}
-
-/// A line for stderr about what the output format could not hold, if anything.
-#[must_use]
-pub fn describe_omissions(report: &EncodeReport, format: OutputFormat) -> Option<String> {
-    if report.is_clean() {
-        return None;
+    if let Some(note) = describe_omissions(&report, format) {
+        ctx.printer.status(note);
     }
-    let mut parts = Vec::new();
-    if report.omitted_documents > 0 {
-        parts.push(format!(
-            "{} deletion tombstone(s)",
-            report.omitted_documents
-        ));
-    }
-    if report.omitted_mentions > 0 {
-        parts.push(format!(
-            "{} mention(s) in passages the format has no place for",
-            report.omitted_mentions
-        ));
-    }
-    if report.omitted_relations > 0 {
-        parts.push(format!(
-            "{} relation(s) whose arguments cannot be expressed",
-            report.omitted_relations
-        ));
-    }
-    Some(format!(
-        "note: {} cannot represent {}; use --to jsonl to keep everything",
-        format.name(),
-        parts.join(", ")
-    ))
+    Ok(ctx.finish(&summary))
 }

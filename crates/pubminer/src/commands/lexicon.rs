@@ -3,130 +3,144 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use pubminer_lexicon::{BuildConfig, EntityType, Lexicon};
+use clap::{Args, Subcommand};
+use pubminer_lexicon::{EntityType, Lexicon};
 use pubminer_text::normalize::KeyBuilder;
 
-/// Builds a lexicon from `config` (default: the shipped one) and the vocabularies in `vocab`.
-///
-/// # Errors
-/// Bad configuration, missing vocabularies, unwritable output.
-pub fn build(config: Option<&Path>, vocab: &Path, out: &Path, quiet: bool) -> Result<String> {
-    build_tuned(config, vocab, out, &[], &[], quiet)
+use super::Ctx;
+use crate::args::{LexiconArgs, parse_entity_type};
+use crate::paths;
+use crate::services;
+
+/// Build, inspect and query the compiled lexicon.
+#[derive(Args, Debug)]
+pub struct LexiconCommandArgs {
+    #[command(subcommand)]
+    command: LexiconCommand,
 }
 
-/// [`build`], tuned on the gold annotations of `corpora` (training splits only): names
-/// learned from them are added, and surfaces they rarely confirm are stopped (see
-/// `pubminer_ner::tune`). `map` overrides the corpus type mapping (`Corpus=Ours`).
+#[derive(Subcommand, Debug)]
+enum LexiconCommand {
+    /// Compile vocabularies into a lexicon artifact.
+    #[command(
+        after_help = "Example:\n  pubminer lexicon build --vocab ../shared/data/vocab -o lexicon.pmlex\n  pubminer lexicon default-config > my.toml && pubminer lexicon build --config my.toml"
+    )]
+    Build {
+        /// Build configuration [default: the shipped one; see `lexicon default-config`].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Vocabulary directory [default: see `pubminer setup --help`].
+        #[arg(long, value_name = "DIR")]
+        vocab: Option<PathBuf>,
+        /// Output artifact [default: DATA_DIR/lexicon.pmlex].
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Tune on the gold annotations of a training corpus (repeatable): add the names
+        /// annotators used, stop the names they never mark. Never a test or dev split.
+        #[arg(long, value_name = "CORPUS")]
+        tune_on: Vec<PathBuf>,
+        /// Corpus type mapping overrides for --tune-on (`Corpus=Ours`, as in `eval ner`).
+        #[arg(long, value_name = "CORPUS=OURS", requires = "tune_on")]
+        tune_map: Vec<String>,
+    },
+    /// Describe a lexicon: sources, counts, load time.
+    Info {
+        /// The artifact [default: DATA_DIR/lexicon.pmlex].
+        file: Option<PathBuf>,
+    },
+    /// Print the default build configuration.
+    DefaultConfig,
+    /// Show every entry a name matches.
+    Lookup {
+        /// Names to look up.
+        #[arg(required = true)]
+        names: Vec<String>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+    /// Write every (type, id, name) as TSV.
+    ExportNames {
+        /// Entity types (comma-separated) [default: all].
+        #[arg(long, value_delimiter = ',', value_parser = parse_entity_type)]
+        types: Vec<EntityType>,
+        /// Output file (`-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+}
+
+/// Runs a `lexicon` subcommand.
 ///
 /// # Errors
-/// As [`build`], and unreadable corpora.
-pub fn build_tuned(
-    config: Option<&Path>,
-    vocab: &Path,
-    out: &Path,
-    corpora: &[PathBuf],
-    map: &[String],
-    quiet: bool,
-) -> Result<String> {
-    let config = match config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            BuildConfig::parse(&text).with_context(|| format!("{}", path.display()))?
+/// Whatever the subcommand hits: missing vocabularies, an unreadable lexicon, an unwritable
+/// output.
+pub fn run(args: &LexiconCommandArgs, ctx: &Ctx) -> Result<ExitCode> {
+    let printer = &ctx.printer;
+    match &args.command {
+        LexiconCommand::Build {
+            config,
+            vocab,
+            output,
+            tune_on,
+            tune_map,
+        } => {
+            let vocab = paths::vocab_dir(vocab.as_deref())?;
+            let out = output.clone().unwrap_or_else(paths::default_lexicon);
+            print!(
+                "{}",
+                services::lexicon::build_tuned(
+                    config.as_deref(),
+                    &vocab,
+                    &out,
+                    tune_on,
+                    tune_map,
+                    printer
+                )?
+            );
         }
-        None => BuildConfig::default_config()?,
-    };
-    let mut log = |line: &str| {
-        if !quiet {
-            eprintln!("{line}");
+        LexiconCommand::Info { file } => {
+            let path = file.clone().unwrap_or_else(paths::default_lexicon);
+            print!("{}", info(&path)?);
         }
-    };
-    let report = if corpora.is_empty() {
-        pubminer_lexicon::build(&config, vocab, out, &mut log)?
-    } else {
-        let mapping = pubminer_eval::types::TypeMapping::with_overrides(map)
-            .map_err(|e| anyhow::anyhow!("--tune-map: {e}"))?;
-        let type_of = |name: &str| mapping.canonical(name).and_then(EntityType::from_name);
-        let mut documents = Vec::new();
-        for path in corpora {
-            let docs = pubminer_formats::read_all(path, &pubminer_formats::ReadOptions::default())
-                .with_context(|| format!("reading the tuning corpus {}", path.display()))?;
-            documents.extend(docs);
+        LexiconCommand::DefaultConfig => {
+            print!("{}", pubminer_lexicon::build::DEFAULT_CONFIG);
         }
-        let origin = corpora
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let tagger_for = |path: &Path| -> Result<pubminer_ner::DictionaryTagger> {
-            let lexicon = Lexicon::open(path)?;
-            Ok(pubminer_ner::DictionaryTagger::new(
-                std::sync::Arc::new(lexicon),
-                pubminer_ner::TaggerConfig::default(),
-            ))
-        };
-        let base = out.with_extension("base.partial");
-        log("tuning: base lexicon");
-        pubminer_lexicon::build(&config, vocab, &base, &mut log)?;
-        let names =
-            pubminer_ner::tune::learn_names(tagger_for(&base)?.lexicon(), &documents, &type_of);
-        let learned: u64 = names
-            .names
-            .iter()
-            .map(|c| 1 + c.synonyms.len() as u64)
-            .sum();
-        log(&format!(
-            "tuning: {learned} names for {} entries learned from {} documents; not resolved: {:?}",
-            names.names.len(),
-            documents.len(),
-            names.unresolved
-        ));
-        let mut extra = pubminer_lexicon::Extra {
-            concepts: names.names,
-            stoplist: String::new(),
-            origin: format!("names learned from {origin}"),
-        };
-        log("tuning: lexicon with the learned names");
-        pubminer_lexicon::build_with(&config, vocab, &base, &mut log, &extra)?;
-        let (stoplist, rules) = pubminer_ner::tune::learn_stops(
-            &tagger_for(&base)?,
-            &documents,
-            &type_of,
-            pubminer_ner::tune::TuneOptions::default(),
-        );
-        log(&format!("tuning: {rules} stop rules"));
-        extra.stoplist = stoplist;
-        let _ = std::fs::remove_file(&base);
-        pubminer_lexicon::build_with(&config, vocab, out, &mut log, &extra)?
-    };
-    let size = std::fs::metadata(out).map_or(0, |m| m.len());
-    let mut s = format!(
-        "wrote {} in {:.1}s: {} entries, {} keys, {} postings, {:.0} MB\n",
-        out.display(),
-        report.seconds,
-        report.meta.entries,
-        report.meta.keys,
-        report.meta.postings,
-        size as f64 / 1e6
-    );
-    for (reason, n) in &report.meta.dropped_names {
-        let _ = writeln!(s, "  names dropped ({reason}): {n}");
-    }
-    for (source, reasons) in &report.skipped {
-        for (reason, n) in reasons {
-            let _ = writeln!(s, "  {source}: skipped {n} ({reason})");
+        LexiconCommand::Lookup { names, lexicon } => {
+            let lex = services::lexicon::open(lexicon, printer)?;
+            for name in names {
+                print!("{}", lookup(&lex, name));
+            }
+        }
+        LexiconCommand::ExportNames {
+            types,
+            output,
+            lexicon,
+        } => {
+            let lex = services::lexicon::open(lexicon, printer)?;
+            let types = (!types.is_empty()).then_some(types.as_slice());
+            let n = if output.as_os_str() == "-" {
+                export_names(&lex, types, &mut std::io::stdout())?
+            } else {
+                let mut file = std::fs::File::create(output)
+                    .with_context(|| format!("cannot create {}", output.display()))?;
+                export_names(&lex, types, &mut file)?
+            };
+            printer.status(format_args!("{n} names written"));
         }
     }
-    Ok(s)
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Describes a lexicon: build info, sources, counts, load time.
 ///
 /// # Errors
 /// An unreadable artifact.
-pub fn info(path: &Path) -> Result<String> {
+fn info(path: &Path) -> Result<String> {
     let started = std::time::Instant::now();
     let lexicon = Lexicon::open(path)?;
     let load = started.elapsed().as_secs_f64();
@@ -170,7 +184,7 @@ pub fn info(path: &Path) -> Result<String> {
 
 /// Every entry a name matches, with ids, types and xrefs.
 #[must_use]
-pub fn lookup(lexicon: &Lexicon, name: &str) -> String {
+fn lookup(lexicon: &Lexicon, name: &str) -> String {
     let key = KeyBuilder::new().name_key(name);
     let mut s = format!("{name:?} → key {key:?}\n");
     let mut any = false;
@@ -206,7 +220,7 @@ pub fn lookup(lexicon: &Lexicon, name: &str) -> String {
 ///
 /// # Errors
 /// An unwritable output.
-pub fn export_names(
+fn export_names(
     lexicon: &Lexicon,
     types: Option<&[EntityType]>,
     out: &mut dyn std::io::Write,

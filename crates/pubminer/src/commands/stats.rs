@@ -3,13 +3,30 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Args;
 use pubminer_core::{Document, PassageKind};
-use pubminer_formats::ReadOptions;
 use serde::Serialize;
 
-use crate::pipeline::{self, RunOptions, RunSummary};
+use super::Ctx;
+use crate::args::InputArgs;
+use crate::pipeline::RunSummary;
+
+/// Count documents, abstracts, deletions, languages, publication types and annotations.
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  pubminer stats ../shared/data/pubmed/curated/*.xml.gz")]
+pub struct StatsArgs {
+    /// Input files (`-` for standard input).
+    #[arg(required = true, value_name = "IN")]
+    inputs: Vec<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
 
 /// Counts over a set of documents.
 #[derive(Debug, Default, Serialize)]
@@ -141,27 +158,27 @@ struct JsonReport<'a> {
     stats: &'a Stats,
 }
 
-/// Counts what is in `inputs`.
+/// Counts what is in the inputs and prints it on stdout.
 ///
 /// # Errors
 /// Unreadable input (per the error policy).
-pub fn run(
-    inputs: &[PathBuf],
-    read_options: &ReadOptions,
-    options: &RunOptions,
-) -> Result<(Stats, RunSummary)> {
+pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<ExitCode> {
     let mut stats = Stats::default();
-    let summary = pipeline::run(
-        inputs,
-        read_options,
-        options,
+    let summary = ctx.pipeline(
+        &args.inputs,
+        &args.input.read_options(),
         |doc| doc,
         |doc| {
             stats.add(&doc);
             Ok(())
         },
     )?;
-    Ok((stats, summary))
+    if args.json {
+        println!("{}", to_json(&stats, &summary));
+    } else {
+        print!("{}", stats.render(&summary));
+    }
+    Ok(ctx.finish(&summary))
 }
 
 /// Renders the report as JSON.

@@ -1,4 +1,4 @@
-//! `pubminer eval ner`: score predicted mentions against gold mentions.
+//! `pubminer eval ner` and `eval link`: score predicted mentions and links against gold ones.
 //!
 //! Gold and predictions are read like any other input (any readable format, detected or
 //! forced), through the same pipeline and error policy as `convert` and `stats`: a record
@@ -14,10 +14,11 @@ use pubminer_eval::types::TypeMapping;
 use pubminer_formats::ReadOptions;
 use serde::Serialize;
 
-use crate::pipeline::{self, RunOptions, RunSummary};
+use crate::commands::Ctx;
+use crate::pipeline::RunSummary;
 
-/// What `pubminer eval ner` was asked to do.
-pub struct NerArgs<'a> {
+/// What `pubminer eval ner` (or `eval link`) was asked to do.
+pub(super) struct NerArgs<'a> {
     /// Gold files.
     pub gold: &'a [PathBuf],
     /// Prediction files.
@@ -30,31 +31,17 @@ pub struct NerArgs<'a> {
     pub map: &'a [String],
     /// Print JSON instead of the table.
     pub json: bool,
-    /// No notes on stderr.
-    pub quiet: bool,
-}
-
-/// Checks a `--map` value (for clap), so a malformed one is a usage error.
-///
-/// # Errors
-/// When the value is not `Corpus=Ours` with a known target.
-pub fn parse_map(value: &str) -> Result<String, String> {
-    TypeMapping::default()
-        .parse_override(value)
-        .map(|()| value.to_owned())
-        .map_err(|e| e.to_string())
 }
 
 fn read(
     inputs: &[PathBuf],
     read_options: &ReadOptions,
-    options: &RunOptions,
+    ctx: &Ctx,
 ) -> Result<(Vec<Document>, RunSummary)> {
     let mut docs = Vec::new();
-    let summary = pipeline::run(
+    let summary = ctx.pipeline(
         inputs,
         read_options,
-        options,
         |doc| doc,
         |doc| {
             docs.push(doc);
@@ -114,28 +101,29 @@ fn combine(gold: &RunSummary, pred: &RunSummary) -> RunSummary {
 ///
 /// # Errors
 /// Unreadable input (per the error policy) or a bad `--map`.
-pub fn run_ner(args: &NerArgs<'_>, options: &RunOptions) -> Result<(NerReport, RunSummary)> {
+pub(super) fn run_ner(args: &NerArgs<'_>, ctx: &Ctx) -> Result<(NerReport, RunSummary)> {
+    let printer = &ctx.printer;
     let mapping = TypeMapping::with_overrides(args.map)?;
-    let (gold, gold_summary) = read(args.gold, &args.gold_options, options)?;
-    let (pred, pred_summary) = read(args.pred, &args.pred_options, options)?;
+    let (gold, gold_summary) = read(args.gold, &args.gold_options, ctx)?;
+    let (pred, pred_summary) = read(args.pred, &args.pred_options, ctx)?;
     if gold_summary.is_partial() {
         // Always said, even with --quiet: the scores are against an incomplete gold standard.
-        eprintln!(
+        printer.warn(format_args!(
             "WARNING: {} gold record(s) could not be read, {} gold annotation(s) were dropped and {} gold file(s) were not read to the end; \
              their mentions are missing from the gold standard, so these scores are NOT a complete evaluation",
             gold_summary.skipped_total(),
             gold_summary.dropped_annotations,
             gold_summary.failed_files.len()
-        );
+        ));
     }
-    if pred_summary.is_partial() && !args.quiet {
-        eprintln!(
+    if pred_summary.is_partial() {
+        printer.status(format_args!(
             "warning: {} predicted record(s) could not be read, {} predicted annotation(s) were dropped and {} prediction file(s) were not read to the end; \
              their gold documents count as missing predictions",
             pred_summary.skipped_total(),
             pred_summary.dropped_annotations,
             pred_summary.failed_files.len()
-        );
+        ));
     }
     let report = ner::evaluate(&gold, &pred, &mapping);
     if args.json {
@@ -148,43 +136,41 @@ pub fn run_ner(args: &NerArgs<'_>, options: &RunOptions) -> Result<(NerReport, R
     } else {
         print!("{}", report.render());
     }
-    if !args.quiet {
-        eprintln!("gold: {}", gold_summary.describe());
-        eprintln!("pred: {}", pred_summary.describe());
-        let d = &report.documents;
-        if d.text_mismatches > 0 {
-            eprintln!(
-                "warning: {} document pair(s) have different texts and were not scored (e.g. {})",
-                d.text_mismatches,
-                d.text_mismatch_ids.first().map_or("", String::as_str)
-            );
-        }
-        if d.missing_predictions > 0 {
-            eprintln!(
-                "warning: {} gold document(s) have no prediction; their mentions count as false negatives",
-                d.missing_predictions
-            );
-        }
-        if d.extra_predictions > 0 {
-            eprintln!(
-                "note: {} predicted document(s) have no gold document and were ignored",
-                d.extra_predictions
-            );
-        }
-        if !report.unmapped_gold.is_empty() || !report.unmapped_pred.is_empty() {
-            let names: Vec<&str> = report
-                .unmapped_gold
-                .keys()
-                .chain(report.unmapped_pred.keys())
-                .map(String::as_str)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            eprintln!(
-                "note: mentions of unmapped types were not scored ({}); see --map",
-                names.join(", ")
-            );
-        }
+    printer.status(format_args!("gold: {}", gold_summary.describe()));
+    printer.status(format_args!("pred: {}", pred_summary.describe()));
+    let d = &report.documents;
+    if d.text_mismatches > 0 {
+        printer.status(format_args!(
+            "warning: {} document pair(s) have different texts and were not scored (e.g. {})",
+            d.text_mismatches,
+            d.text_mismatch_ids.first().map_or("", String::as_str)
+        ));
+    }
+    if d.missing_predictions > 0 {
+        printer.status(format_args!(
+            "warning: {} gold document(s) have no prediction; their mentions count as false negatives",
+            d.missing_predictions
+        ));
+    }
+    if d.extra_predictions > 0 {
+        printer.status(format_args!(
+            "note: {} predicted document(s) have no gold document and were ignored",
+            d.extra_predictions
+        ));
+    }
+    if !report.unmapped_gold.is_empty() || !report.unmapped_pred.is_empty() {
+        let names: Vec<&str> = report
+            .unmapped_gold
+            .keys()
+            .chain(report.unmapped_pred.keys())
+            .map(String::as_str)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        printer.status(format_args!(
+            "note: mentions of unmapped types were not scored ({}); see --map",
+            names.join(", ")
+        ));
     }
     Ok((report, combine(&gold_summary, &pred_summary)))
 }
@@ -194,16 +180,17 @@ pub fn run_ner(args: &NerArgs<'_>, options: &RunOptions) -> Result<(NerReport, R
 ///
 /// # Errors
 /// Unreadable input (per the error policy) or a bad `--map`.
-pub fn run_link(args: &NerArgs<'_>, options: &RunOptions) -> Result<RunSummary> {
+pub(super) fn run_link(args: &NerArgs<'_>, ctx: &Ctx) -> Result<RunSummary> {
+    let printer = &ctx.printer;
     let mapping = TypeMapping::with_overrides(args.map)?;
-    let (gold, gold_summary) = read(args.gold, &args.gold_options, options)?;
-    let (pred, pred_summary) = read(args.pred, &args.pred_options, options)?;
+    let (gold, gold_summary) = read(args.gold, &args.gold_options, ctx)?;
+    let (pred, pred_summary) = read(args.pred, &args.pred_options, ctx)?;
     if gold_summary.is_partial() {
-        eprintln!(
+        printer.warn(format_args!(
             "WARNING: {} gold record(s) could not be read and {} gold annotation(s) were dropped; these scores are NOT a complete evaluation",
             gold_summary.skipped_total(),
             gold_summary.dropped_annotations
-        );
+        ));
     }
     let report = pubminer_eval::link::evaluate(&gold, &pred, &mapping);
     if args.json {
@@ -211,9 +198,7 @@ pub fn run_link(args: &NerArgs<'_>, options: &RunOptions) -> Result<RunSummary> 
     } else {
         print!("{}", report.render());
     }
-    if !args.quiet {
-        eprintln!("gold: {}", gold_summary.describe());
-        eprintln!("pred: {}", pred_summary.describe());
-    }
+    printer.status(format_args!("gold: {}", gold_summary.describe()));
+    printer.status(format_args!("pred: {}", pred_summary.describe()));
     Ok(combine(&gold_summary, &pred_summary))
 }
