@@ -4,7 +4,8 @@
 # Seeds are tiny hand-written examples of each format, plus every file found under
 # crates/*/tests/fixtures/ whose extension names a format (.gz suffixes are kept:
 # the readers decompress gzip themselves). Re-running is harmless: files are
-# named by content hash, so nothing is duplicated.
+# named by content hash, so nothing is duplicated. The lexicon artifacts for
+# `lexicon_artifact` are built by the `write_seeds` binary, which `run.sh` runs.
 #
 # Usage: fuzz/seeds.sh            (from anywhere)
 set -euo pipefail
@@ -14,7 +15,7 @@ repo_dir="$(dirname "$fuzz_dir")"
 corpus="$fuzz_dir/corpus"
 
 targets=(read_pubmed read_pubtator read_bioc_xml read_bioc_json read_jsonl read_tsv
-         read_text read_repair round_trip)
+         read_text read_repair round_trip read_iob lexicon_artifact)
 for t in "${targets[@]}"; do mkdir -p "$corpus/$t"; done
 
 # seed TARGET < content   -- stores stdin as one seed, named by its hash.
@@ -60,6 +61,7 @@ for f in "$repo_dir"/crates/*/tests/fixtures/**/*; do
             fi ;;
         *.json) seed read_bioc_json <"$f" ;;
         *.jsonl|*.ndjson) seed read_jsonl <"$f" ;;
+        */iob/*.tsv|*.iob|*.conll) seed read_iob <"$f" ;;
         *.tsv) seed read_tsv <"$f" ;;
         *.txt) seed read_text <"$f" ;;
     esac
@@ -225,6 +227,31 @@ printf 'title\ttext\tid\nT\tBody text.\tabc\n' | seed read_tsv
 # ---------------------------------------------------------------- plain text
 printf 'Aspirin reduces the risk of breast cancer.\n\nSecond paragraph, Café β.\n' | seed read_text
 printf '\xef\xbb\xbfBOM first.\r\nWindows lines.\r\n' | seed read_text
+
+# ---------------------------------------------------------------- IOB / CoNLL
+seed read_iob <<'EOF'
+-DOCSTART-	O
+
+Immunostaining	O
+for	O
+TTF-1	B-GENE
+and	O
+napsin	B-GENE
+A	I-GENE
+was	O
+positive	O
+.	O
+
+Mutations	O
+in	O
+BRCA1	B
+cause	O
+breast	B-Disease
+cancer	I-Disease
+naïve	I
+β-cells	B-CellType
+EOF
+printf 'token O\nBRCA1 B-Gene\r\n\r\nx I-Gene extra columns\n' | seed read_iob
 
 for t in "${targets[@]}"; do
     printf '%-16s %s seeds\n' "$t" "$(find "$corpus/$t" -type f | wc -l)"
