@@ -3,6 +3,8 @@
 use pubminer_core::{Document, OffsetUnit};
 use pubminer_formats::{Format, OutputFormat, ReadOptions, from_bytes};
 
+pub mod http;
+
 /// Reads `data` as `format` and parses every record. Errors are fine; panics are bugs.
 pub fn read(format: Format, data: &[u8], options: ReadOptions) -> Vec<Document> {
     let options = ReadOptions {
