@@ -4,7 +4,8 @@
 # Seeds are tiny hand-written examples of each format, plus every file found under
 # crates/*/tests/fixtures/ whose extension names a format (.gz suffixes are kept:
 # the readers decompress gzip themselves). Re-running is harmless: files are
-# named by content hash, so nothing is duplicated.
+# named by content hash, so nothing is duplicated. The lexicon artifacts for
+# `lexicon_artifact` are built by the `write_seeds` binary, which `run.sh` runs.
 #
 # Usage: fuzz/seeds.sh            (from anywhere)
 set -euo pipefail
@@ -14,7 +15,7 @@ repo_dir="$(dirname "$fuzz_dir")"
 corpus="$fuzz_dir/corpus"
 
 targets=(read_pubmed read_pubtator read_bioc_xml read_bioc_json read_jsonl read_tsv
-         read_text read_repair round_trip)
+         read_text read_repair round_trip read_iob lexicon_artifact http_params)
 for t in "${targets[@]}"; do mkdir -p "$corpus/$t"; done
 
 # seed TARGET < content   -- stores stdin as one seed, named by its hash.
@@ -60,6 +61,7 @@ for f in "$repo_dir"/crates/*/tests/fixtures/**/*; do
             fi ;;
         *.json) seed read_bioc_json <"$f" ;;
         *.jsonl|*.ndjson) seed read_jsonl <"$f" ;;
+        */iob/*.tsv|*.iob|*.conll) seed read_iob <"$f" ;;
         *.tsv) seed read_tsv <"$f" ;;
         *.txt) seed read_text <"$f" ;;
     esac
@@ -225,6 +227,52 @@ printf 'title\ttext\tid\nT\tBody text.\tabc\n' | seed read_tsv
 # ---------------------------------------------------------------- plain text
 printf 'Aspirin reduces the risk of breast cancer.\n\nSecond paragraph, Café β.\n' | seed read_text
 printf '\xef\xbb\xbfBOM first.\r\nWindows lines.\r\n' | seed read_text
+
+# ---------------------------------------------------------------- IOB / CoNLL
+seed read_iob <<'EOF'
+-DOCSTART-	O
+
+Immunostaining	O
+for	O
+TTF-1	B-GENE
+and	O
+napsin	B-GENE
+A	I-GENE
+was	O
+positive	O
+.	O
+
+Mutations	O
+in	O
+BRCA1	B
+cause	O
+breast	B-Disease
+cancer	I-Disease
+naïve	I
+β-cells	B-CellType
+EOF
+printf 'token O\nBRCA1 B-Gene\r\n\r\nx I-Gene extra columns\n' | seed read_iob
+
+# ---------------------------------------------------------------- HTTP parameters
+# First byte: the route (an index into ROUTES in src/http.rs); the rest is appended to it.
+http_seed() { { printf "\\x$(printf %02x "$1")"; printf '%s' "$2"; } | seed http_params; }
+http_seed 0 'marker=TTF-1&tumour=lung&site=lung&min_total=10&sort=rate&order=desc&limit=5&offset=1&format=json&documents=true'
+http_seed 0 'format=csv&sort=studies&limit=0'
+http_seed 0 'marker=%20nkx2-1%20&tumour=ONCOTREE%3ALUAD&sort=positive'
+http_seed 0 'limit=10001&bogus=1'
+http_seed 1 'marker=NKX2-1&tumour=ONCOTREE:LUAD&limit=1&offset=1'
+http_seed 1 'marker=TP63&tumour=ONCOTREE:LUSC&format=csv'
+http_seed 1 'marker=MKI67&tumour=ONCOTREE:LUCA&offset=18446744073709551615'
+http_seed 2 'q=lu&limit=3'
+http_seed 2 'q=na%C3%AFve'
+http_seed 3 'NKX2-1?format=csv'
+http_seed 3 'TTF-1'
+http_seed 4 'ONCOTREE:LUSC'
+http_seed 4 'ONCOTREE%3ALUAD?format=json'
+http_seed 5 '101'
+http_seed 5 '10.1000/x.103'
+http_seed 6 ''
+http_seed 7 'api/nothing?x=1'
 
 for t in "${targets[@]}"; do
     printf '%-16s %s seeds\n' "$t" "$(find "$corpus/$t" -type f | wc -l)"

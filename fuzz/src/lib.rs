@@ -3,6 +3,8 @@
 use pubminer_core::{Document, OffsetUnit};
 use pubminer_formats::{Format, OutputFormat, ReadOptions, from_bytes};
 
+pub mod http;
+
 /// Reads `data` as `format` and parses every record. Errors are fine; panics are bugs.
 pub fn read(format: Format, data: &[u8], options: ReadOptions) -> Vec<Document> {
     let options = ReadOptions {
@@ -11,11 +13,7 @@ pub fn read(format: Format, data: &[u8], options: ReadOptions) -> Vec<Document> 
     };
     let mut docs = Vec::new();
     if let Ok(records) = from_bytes("fuzz-input", data.to_vec(), &options) {
-        for item in records.documents() {
-            if let Ok(doc) = item {
-                docs.push(doc);
-            }
-        }
+        docs.extend(records.documents().flatten());
     }
     docs
 }

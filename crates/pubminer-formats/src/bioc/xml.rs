@@ -89,7 +89,9 @@ fn read_xml_document(text: &str) -> Result<BiocDocument, (usize, String)> {
                             id: attr(e, "id").map_err(err)?,
                             ..BiocAnnotation::default()
                         };
-                        annotations_at(&mut doc, &levels).push(a);
+                        annotations_at(&mut doc, &levels)
+                            .ok_or_else(|| err(MISPLACED.into()))?
+                            .push(a);
                         levels.push(Level::Annotation);
                     }
                     "relation" => {
@@ -97,7 +99,9 @@ fn read_xml_document(text: &str) -> Result<BiocDocument, (usize, String)> {
                             id: attr(e, "id").map_err(err)?,
                             ..BiocRelation::default()
                         };
-                        relations_at(&mut doc, &levels).push(r);
+                        relations_at(&mut doc, &levels)
+                            .ok_or_else(|| err(MISPLACED.into()))?
+                            .push(r);
                         levels.push(Level::Relation);
                     }
                     "location" => {
@@ -209,34 +213,30 @@ fn read_xml_document(text: &str) -> Result<BiocDocument, (usize, String)> {
     Ok(doc)
 }
 
-fn annotations_at<'d>(doc: &'d mut BiocDocument, levels: &[Level]) -> &'d mut Vec<BiocAnnotation> {
-    match levels.last() {
-        Some(Level::Passage) => &mut doc.passages.last_mut().expect("in a passage").annotations,
-        Some(Level::Sentence) => {
-            &mut doc
-                .passages
-                .last_mut()
-                .and_then(|p| p.sentences.last_mut())
-                .expect("in a sentence")
-                .annotations
-        }
+/// A `<passage>` nested in a sentence (or an annotation, a relation) leaves the open sentence
+/// in an earlier passage than the last one: what follows has no place.
+const MISPLACED: &str = "element in a <sentence> after a <passage> nested in it";
+
+fn annotations_at<'d>(
+    doc: &'d mut BiocDocument,
+    levels: &[Level],
+) -> Option<&'d mut Vec<BiocAnnotation>> {
+    Some(match levels.last() {
+        Some(Level::Passage) => &mut doc.passages.last_mut()?.annotations,
+        Some(Level::Sentence) => &mut doc.passages.last_mut()?.sentences.last_mut()?.annotations,
         _ => &mut doc.annotations,
-    }
+    })
 }
 
-fn relations_at<'d>(doc: &'d mut BiocDocument, levels: &[Level]) -> &'d mut Vec<BiocRelation> {
-    match levels.last() {
-        Some(Level::Passage) => &mut doc.passages.last_mut().expect("in a passage").relations,
-        Some(Level::Sentence) => {
-            &mut doc
-                .passages
-                .last_mut()
-                .and_then(|p| p.sentences.last_mut())
-                .expect("in a sentence")
-                .relations
-        }
+fn relations_at<'d>(
+    doc: &'d mut BiocDocument,
+    levels: &[Level],
+) -> Option<&'d mut Vec<BiocRelation>> {
+    Some(match levels.last() {
+        Some(Level::Passage) => &mut doc.passages.last_mut()?.relations,
+        Some(Level::Sentence) => &mut doc.passages.last_mut()?.sentences.last_mut()?.relations,
         _ => &mut doc.relations,
-    }
+    })
 }
 
 fn current_annotation<'d>(
@@ -246,7 +246,7 @@ fn current_annotation<'d>(
     if levels.last() != Some(&Level::Annotation) {
         return None;
     }
-    annotations_at(doc, &levels[..levels.len() - 1]).last_mut()
+    annotations_at(doc, &levels[..levels.len() - 1])?.last_mut()
 }
 
 fn current_relation<'d>(
@@ -256,7 +256,7 @@ fn current_relation<'d>(
     if levels.last() != Some(&Level::Relation) {
         return None;
     }
-    relations_at(doc, &levels[..levels.len() - 1]).last_mut()
+    relations_at(doc, &levels[..levels.len() - 1])?.last_mut()
 }
 
 fn store_xml_field(

@@ -324,3 +324,37 @@ fn record_errors_without_an_id_name_the_ordinal() {
         .collect();
     assert_eq!(records, ["record #2", "record #3"], "{errors:?}");
 }
+/// Found by the `read_bioc_xml` fuzz target: a `<passage>` inside a `<sentence>` left the
+/// sentence level open over a passage without sentences, and the `<relation>` or
+/// `<annotation>` after it panicked (`expect("in a sentence")`).
+#[test]
+fn bioc_xml_passage_nested_in_a_sentence_is_an_error_not_a_panic() {
+    let doc = |id: &str, inner: &str| {
+        format!(
+            "<document><id>{id}</id><passage><offset>0</offset><text>Ab.</text><sentence><offset>0</offset>{inner}</sentence></passage></document>\n"
+        )
+    };
+    let text = format!(
+        "<?xml version=\"1.0\"?>\n<collection><source>x</source>\n{}{}{}</collection>\n",
+        doc(
+            "1",
+            "<passage/><relation id=\"R1\"><node refid=\"A\" role=\"r\"/></relation>"
+        ),
+        doc("2", "<passage></passage><annotation id=\"A1\"/>"),
+        doc(
+            "3",
+            "<text>Ab.</text><annotation id=\"A2\"><location offset=\"0\" length=\"2\"/><text>Ab</text></annotation>"
+        ),
+    );
+    let (docs, errors) = read_bytes("nested.xml", text.into_bytes(), &forced(Format::BiocXml));
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["3"]
+    );
+    assert_eq!(docs[0].mentions.len(), 1);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    for e in &errors {
+        assert!(!e.fatal, "{e}");
+        assert!(e.to_string().contains("passage"), "{e}");
+    }
+}
