@@ -1,7 +1,7 @@
 //! Development aid: for each gold profile no candidate reaches, prints its evidence and what
 //! the extractor read (markers, tumours, candidate numbers) so misses can be read by class.
 //!
-//! `cargo run --release -p pubminer-ihc --example unreached -- LEXICON GOLD... [CLASS|dump|reachable|cv]`
+//! `cargo run --release -p pubminer-ihc --example unreached -- LEXICON GOLD... [CLASS|dump|docdump|reachable|cv]`
 
 use std::sync::Arc;
 
@@ -90,6 +90,10 @@ fn main() {
                 .unwrap();
             }
         }
+        return;
+    }
+    if class.as_deref() == Some("docdump") {
+        doc_dump(&extractor, &examples);
         return;
     }
     if class.as_deref() == Some("cv") {
@@ -272,6 +276,67 @@ pub fn reachable(extractor: &pubminer_ihc::Extractor, examples: &[pubminer_ihc::
                     if c.rule_pick { " rule" } else { "" }
                 );
             }
+        }
+    }
+}
+
+/// The classifier's rows of a 5-fold cross-validation (`/tmp/ihc_doc_rows.csv`): for each
+/// outer fold, its training documents' rows (from inner held-out scores, as training computes
+/// them) and its held-out documents' rows (from the fold's model), to compare learners.
+fn doc_dump(extractor: &pubminer_ihc::Extractor, examples: &[pubminer_ihc::train::Example]) {
+    use std::io::Write as _;
+    let settings = pubminer_ihc::train::TrainSettings::default();
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create("/tmp/ihc_doc_rows.csv").expect("dump"));
+    let names: Vec<&str> = pubminer_ihc::classify::DocFeature::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    writeln!(out, "fold,split,doc,include,screened,{}", names.join(",")).unwrap();
+    let ids: Vec<(&str, bool)> = examples
+        .iter()
+        .map(|e| (e.gold.id.as_str(), e.gold.include()))
+        .collect();
+    let fold = pubminer_ihc::train::folds(&ids, 5, settings.seed);
+    let line = |row: &[f32]| {
+        row.iter()
+            .map(|v| format!("{v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for f in 0..5 {
+        let train: Vec<&pubminer_ihc::train::Example> = examples
+            .iter()
+            .zip(&fold)
+            .filter(|(_, x)| **x != f)
+            .map(|(e, _)| e)
+            .collect();
+        let (rows, _) = pubminer_ihc::train::held_out_document_rows(extractor, &train, &settings)
+            .expect("rows");
+        for (e, row) in train.iter().zip(rows.values.chunks_exact(names.len())) {
+            writeln!(
+                out,
+                "{f},train,{},{},0,{}",
+                e.gold.id,
+                u8::from(e.gold.include()),
+                line(row)
+            )
+            .unwrap();
+        }
+        let model =
+            pubminer_ihc::train::train(extractor, &train, &settings, Vec::new()).expect("model");
+        for (e, _) in examples.iter().zip(&fold).filter(|(_, x)| **x == f) {
+            let screened = pubminer_ihc::pipeline::screen(&e.doc, true).is_some();
+            let row = model.document_features(&e.doc, extractor, &e.analysis);
+            writeln!(
+                out,
+                "{f},test,{},{},{},{}",
+                e.gold.id,
+                u8::from(e.gold.include()),
+                u8::from(screened),
+                line(&row)
+            )
+            .unwrap();
         }
     }
 }

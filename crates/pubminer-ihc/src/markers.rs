@@ -285,6 +285,14 @@ mod tests {
             .map(|h| &text[h.start..h.end])
             .collect();
         assert_eq!(found, ["TTF-1", "CK7", "smooth muscle actin", "CK20"]);
+        // A cocktail is one marker, not its first keratin.
+        let text = "Calretinin and keratin 5/6 were negative.";
+        let found: Vec<&str> = lex
+            .find(text)
+            .iter()
+            .map(|h| &text[h.start..h.end])
+            .collect();
+        assert_eq!(found, ["Calretinin", "keratin 5/6"]);
     }
 
     #[test]

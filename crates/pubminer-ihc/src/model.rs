@@ -160,6 +160,18 @@ impl IhcModel {
             .collect()
     }
 
+    /// The classifier's features of `doc` (named by [`DocFeature::ALL`]).
+    #[must_use]
+    pub fn document_features(
+        &self,
+        doc: &Document,
+        extractor: &Extractor,
+        analysis: &Analysis,
+    ) -> Vec<f32> {
+        let scores = self.scores(analysis);
+        document_row(&Cues::of(doc), extractor, analysis, &scores, self.threshold).0
+    }
+
     /// Decides on `doc` (read by `extractor` into `analysis`).
     #[must_use]
     pub fn decide(

@@ -317,6 +317,19 @@ fn cases() -> Vec<Case> {
             &[F::MarkerOtherBetween, F::MarkerCountBetween],
         ),
         case(
+            "Immunohistochemistry of renal tumours",
+            "PAX2 versus PAX8 expression was noted in 90 of 95 versus 92 of 95 for clear cell \
+             renal cell carcinomas and 14 of 25 versus 22 of 25 for chromophobe renal cell \
+             carcinomas.",
+            r(
+                "PAX8",
+                "chromophobe renal cell carcinomas",
+                Some(22),
+                Some(25),
+            ),
+            &[F::MarkerInRunOrder, F::TumourEndsRun],
+        ),
+        case(
             "Immunohistochemistry of small cell carcinoma",
             "Twenty of 25 tumours were positive for CD56.",
             r("NCAM1", "small cell carcinoma", Some(20), Some(25)),

@@ -153,6 +153,10 @@ named_enum! {
     MarkerRulePick = "marker-rule-pick",
     /// The marker's place among the sentence's markers is the count's among its counts.
     MarkerInOrder = "marker-in-order",
+    /// Markers listed, then a run of as many counts per tumour (`A, B and C were positive in
+    /// 5/9, 2/9 and 7/9 of X, and in ... of Y`): the marker's place among the sentence's
+    /// markers is the count's place in its run (the counts with no tumour named between them).
+    MarkerInRunOrder = "marker-in-run-order",
     /// The count follows the marker in brackets (`CK7 (2/4)`).
     MarkerThenBracket = "marker-then-bracket",
     /// The marker comes right before the figure, a few bytes away, nothing between (`M2PK in 68%`).
@@ -205,6 +209,9 @@ named_enum! {
     TumourOtherBetween = "tumour-other-between",
     /// Another count lies between the tumour and the figure.
     TumourCountBetween = "tumour-count-between",
+    /// The tumour is the first named after a run of two or more counts that holds the figure
+    /// (`90 of 95 versus 92 of 95 for clear cell RCC`).
+    TumourEndsRun = "tumour-ends-run",
     /// The tumour opens a phrase before the figure (`In endometrial cancers, 84%`).
     TumourIntroduces = "tumour-introduces",
     /// `of` or `in` joins the figure to the tumour after it (`27 of 35 LMS`, `in 5 STUMPs`).

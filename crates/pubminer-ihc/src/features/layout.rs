@@ -31,5 +31,29 @@ pub(super) fn layout(analysis: &Analysis) -> Vec<Layout> {
             out[a.sentence].counts.push((a.start, a.end));
         }
     }
+    for l in &mut out {
+        l.counts.sort_unstable();
+    }
     out
+}
+
+impl Layout {
+    /// The place of the count at `span` in its run (the sentence's counts with no tumour
+    /// named between one and the next), and the run's length.
+    pub(super) fn run_of(&self, span: (usize, usize)) -> Option<(usize, usize)> {
+        let counts = &self.counts;
+        let k = counts.iter().position(|&c| c == span)?;
+        let joined = |a: (usize, usize), b: (usize, usize)| {
+            !self.tumours.iter().any(|&(s, e)| s >= a.1 && e <= b.0)
+        };
+        let mut first = k;
+        while first > 0 && joined(counts[first - 1], counts[first]) {
+            first -= 1;
+        }
+        let mut last = k;
+        while last + 1 < counts.len() && joined(counts[last], counts[last + 1]) {
+            last += 1;
+        }
+        Some((k - first, last - first + 1))
+    }
 }

@@ -168,6 +168,14 @@ pub(super) fn fill(
             && order == Some(anchor.index)
             && distinct.len() == counts_here,
     );
+    let run = layout[anchor.sentence].run_of((anchor.start, anchor.end));
+    set(
+        F::MarkerInRunOrder,
+        anchor.kind == AnchorKind::Count
+            && run.is_some_and(|(place, len)| {
+                len >= 2 && len == distinct.len() && order == Some(place)
+            }),
+    );
     set(
         F::MarkerThenBracket,
         m_before
@@ -249,6 +257,12 @@ pub(super) fn fill(
         set(
             F::TumourCountBetween,
             between(&spans.counts, t_span, anchor_span),
+        );
+        set(
+            F::TumourEndsRun,
+            ts >= anchor.end
+                && run.is_some_and(|(_, len)| len >= 2)
+                && !between(&spans.tumours, t_span, anchor_span),
         );
         let lead = lower.get(..ts).unwrap_or("").trim_end();
         set(

@@ -132,42 +132,7 @@ pub fn train(
     gold_files: Vec<String>,
 ) -> Result<IhcModel, String> {
     let all = candidate_rows(examples);
-    // Held-out scores from inner folds.
-    let ids: Vec<(&str, bool)> = examples
-        .iter()
-        .map(|e| (e.gold.id.as_str(), e.gold.include()))
-        .collect();
-    let inner = folds(&ids, settings.inner_folds, settings.seed);
-    let mut held_out: Vec<Vec<f32>> = vec![Vec::new(); examples.len()];
-    for f in 0..settings.inner_folds {
-        let train: Vec<&Example> = examples
-            .iter()
-            .zip(&inner)
-            .filter(|(_, k)| **k != f)
-            .map(|(e, _)| *e)
-            .collect();
-        let scorer = LinearModel::fit(&candidate_rows(&train), &settings.scorer)
-            .map_err(|e| e.to_string())?;
-        for (i, e) in examples.iter().enumerate() {
-            if inner[i] == f {
-                held_out[i] = scores(&scorer, e);
-            }
-        }
-    }
-    let threshold = best_threshold(examples, &held_out);
-    // The classifier, on document features from held-out scores.
-    let mut doc_rows = Rows::new(
-        DocFeature::ALL
-            .iter()
-            .map(|f| f.name().to_owned())
-            .collect(),
-    );
-    for (e, s) in examples.iter().zip(&held_out) {
-        let (row, _) = model::document_row(&Cues::of(&e.doc), extractor, &e.analysis, s, threshold);
-        doc_rows
-            .push(&row, e.gold.include())
-            .map_err(|e| e.to_string())?;
-    }
+    let (doc_rows, threshold) = held_out_document_rows(extractor, examples, settings)?;
     let classifier =
         LinearModel::fit(&doc_rows, &settings.classifier).map_err(|e| e.to_string())?;
     let scorer = LinearModel::fit(&all, &settings.scorer).map_err(|e| e.to_string())?;
@@ -205,6 +170,55 @@ pub fn train(
             settings: settings.scorer,
         },
     })
+}
+
+/// The classifier's training rows: each document's features computed from held-out scores
+/// (inner folds over `examples`, each scorer fitted without the document), so the classifier
+/// learns how far to trust the scorer on unseen text; and the threshold those held-out scores
+/// choose.
+///
+/// # Errors
+/// A fold whose candidates hold one class only, or a learner failure.
+pub fn held_out_document_rows(
+    extractor: &Extractor,
+    examples: &[&Example],
+    settings: &TrainSettings,
+) -> Result<(Rows, f32), String> {
+    let ids: Vec<(&str, bool)> = examples
+        .iter()
+        .map(|e| (e.gold.id.as_str(), e.gold.include()))
+        .collect();
+    let inner = folds(&ids, settings.inner_folds, settings.seed);
+    let mut held_out: Vec<Vec<f32>> = vec![Vec::new(); examples.len()];
+    for f in 0..settings.inner_folds {
+        let train: Vec<&Example> = examples
+            .iter()
+            .zip(&inner)
+            .filter(|(_, k)| **k != f)
+            .map(|(e, _)| *e)
+            .collect();
+        let scorer = LinearModel::fit(&candidate_rows(&train), &settings.scorer)
+            .map_err(|e| e.to_string())?;
+        for (i, e) in examples.iter().enumerate() {
+            if inner[i] == f {
+                held_out[i] = scores(&scorer, e);
+            }
+        }
+    }
+    let threshold = best_threshold(examples, &held_out);
+    let mut doc_rows = Rows::new(
+        DocFeature::ALL
+            .iter()
+            .map(|f| f.name().to_owned())
+            .collect(),
+    );
+    for (e, s) in examples.iter().zip(&held_out) {
+        let (row, _) = model::document_row(&Cues::of(&e.doc), extractor, &e.analysis, s, threshold);
+        doc_rows
+            .push(&row, e.gold.include())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok((doc_rows, threshold))
 }
 
 /// The threshold (0.20 to 0.80 by 0.05) whose selection over the held-out scores of the
