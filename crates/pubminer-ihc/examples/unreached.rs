@@ -311,8 +311,9 @@ fn doc_dump(extractor: &pubminer_ihc::Extractor, examples: &[pubminer_ihc::train
             .filter(|(_, x)| **x != f)
             .map(|(e, _)| e)
             .collect();
-        let (rows, _) = pubminer_ihc::train::held_out_document_rows(extractor, &train, &settings)
-            .expect("rows");
+        let rows = pubminer_ihc::train::held_out(extractor, &train, &settings)
+            .expect("rows")
+            .documents;
         for (e, row) in train.iter().zip(rows.values.chunks_exact(names.len())) {
             writeln!(
                 out,

@@ -38,6 +38,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 mod record;
+pub mod rerank;
 pub mod rules;
 pub mod select;
 pub mod train;

@@ -1,8 +1,9 @@
-//! Phase 5: the trained engine. An [`IhcModel`] is two logistic models over named features
+//! Phase 5: the trained engine. An [`IhcModel`] is three logistic models over named features
 //! ([`pubminer_learn::LinearModel`]): the *scorer* (candidate → probability that it is a gold
-//! profile, over [`crate::features::Feature`]) and the *classifier* (document → probability of
-//! `include`, over [`crate::classify::DocFeature`]), with the score threshold the training
-//! chose. It is a small JSON file; the default one (`data/ihc-model.json`, trained on the
+//! profile, over [`crate::features::Feature`]), the *reranker* (that probability beside its
+//! rivals' → a new one, over [`crate::rerank::RerankFeature`]; optional) and the *classifier*
+//! (document → probability of `include`, over [`crate::classify::DocFeature`]), with the score
+//! threshold the training chose. It is a small JSON file; the default one (`data/ihc-model.json`, trained on the
 //! shared train and dev sets) is compiled in and rebuilt by `pubminer ihc train`.
 
 use pubminer_core::Document;
@@ -13,6 +14,7 @@ use crate::classify::{self, Cues, DocFeature};
 use crate::extract::{Analysis, Extractor};
 use crate::features::{self, FEATURES, Feature, FeatureSet};
 use crate::record::{Label, Profile, Reason};
+use crate::rerank::{RERANK_FEATURES, RerankFeature};
 use crate::rules::RuleSet;
 use crate::select;
 
@@ -51,6 +53,10 @@ pub struct IhcModel {
     pub format: u32,
     /// Candidate scorer.
     pub scorer: LinearModel,
+    /// The second look at each candidate's score beside its rivals' ([`crate::rerank`]);
+    /// absent in models trained without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reranker: Option<LinearModel>,
     /// Include/exclude classifier.
     pub classifier: LinearModel,
     /// Candidates scoring at least this are profiles.
@@ -114,6 +120,12 @@ impl IhcModel {
         self.scorer
             .check_features(&names)
             .map_err(|e| format!("scorer: {e}; retrain it with `pubminer ihc train`"))?;
+        if let Some(reranker) = &self.reranker {
+            let names: Vec<&str> = RerankFeature::ALL.iter().map(|f| f.name()).collect();
+            reranker
+                .check_features(&names)
+                .map_err(|e| format!("reranker: {e}; retrain it with `pubminer ihc train`"))?;
+        }
         let names: Vec<&str> = DocFeature::ALL.iter().map(|f| f.name()).collect();
         self.classifier
             .check_features(&names)
@@ -155,9 +167,14 @@ impl IhcModel {
     pub fn scores(&self, analysis: &Analysis) -> Vec<f32> {
         let set = self.feature_set().unwrap_or_default();
         let rows = features::matrix(analysis, &set);
-        rows.chunks_exact(FEATURES)
+        let scores: Vec<f32> = rows
+            .chunks_exact(FEATURES)
             .map(|r| self.scorer.probability(r))
-            .collect()
+            .collect();
+        match &self.reranker {
+            Some(reranker) => rerank(reranker, analysis, &scores),
+            None => scores,
+        }
     }
 
     /// The classifier's features of `doc` (named by [`DocFeature::ALL`]).
@@ -225,6 +242,14 @@ impl IhcModel {
     }
 }
 
+/// The reranker's probabilities of `analysis`'s candidates, given the scorer's.
+pub(crate) fn rerank(reranker: &LinearModel, analysis: &Analysis, scores: &[f32]) -> Vec<f32> {
+    crate::rerank::rows(analysis, scores)
+        .chunks_exact(RERANK_FEATURES)
+        .map(|r| reranker.probability(r))
+        .collect()
+}
+
 /// The document features and the selected profiles, given the candidates' scores.
 pub(crate) fn document_row(
     cues: &Cues,
@@ -242,4 +267,29 @@ pub(crate) fn document_row(
         classify::doc_features(cues, analysis, &rules, &scored, &profiles),
         selected,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_without_a_reranker_still_loads() {
+        let builtin = IhcModel::builtin().expect("builtin");
+        assert!(
+            builtin.reranker.is_some(),
+            "the default model has a reranker"
+        );
+        let mut json: serde_json::Value = serde_json::from_str(BUILTIN).expect("json");
+        json.as_object_mut().expect("object").remove("reranker");
+        let older = IhcModel::parse(&json.to_string()).expect("a model without a reranker");
+        assert!(older.reranker.is_none());
+        // A reranker over other features is refused with the reason.
+        let mut bad = builtin.clone();
+        if let Some(r) = bad.reranker.as_mut() {
+            r.features[0] = "not-a-feature".into();
+        }
+        let err = IhcModel::parse(&bad.to_json()).unwrap_err();
+        assert!(err.contains("reranker"), "{err}");
+    }
 }

@@ -34,6 +34,8 @@ pub struct TrainSettings {
     pub scorer: Logistic,
     /// The classifier's learner.
     pub classifier: Logistic,
+    /// The reranker's learner (`None`: no reranker).
+    pub reranker: Option<Logistic>,
     /// Inner folds for held-out scores.
     pub inner_folds: usize,
     /// Seed of the folds.
@@ -57,6 +59,10 @@ impl Default for TrainSettings {
                 l2: 0.1,
                 ..Logistic::default()
             },
+            reranker: Some(Logistic {
+                l2: 1.0,
+                ..Logistic::default()
+            }),
             inner_folds: 5,
             seed: 13,
             features: FeatureSet::all(),
@@ -132,13 +138,18 @@ pub fn train(
     gold_files: Vec<String>,
 ) -> Result<IhcModel, String> {
     let all = candidate_rows(examples);
-    let (doc_rows, threshold) = held_out_document_rows(extractor, examples, settings)?;
+    let HeldOut {
+        documents,
+        threshold,
+        reranker,
+    } = held_out(extractor, examples, settings)?;
     let classifier =
-        LinearModel::fit(&doc_rows, &settings.classifier).map_err(|e| e.to_string())?;
+        LinearModel::fit(&documents, &settings.classifier).map_err(|e| e.to_string())?;
     let scorer = LinearModel::fit(&all, &settings.scorer).map_err(|e| e.to_string())?;
     Ok(IhcModel {
         format: FORMAT,
         scorer,
+        reranker,
         classifier,
         threshold,
         include_threshold: 0.5,
@@ -172,18 +183,27 @@ pub fn train(
     })
 }
 
-/// The classifier's training rows: each document's features computed from held-out scores
-/// (inner folds over `examples`, each scorer fitted without the document), so the classifier
-/// learns how far to trust the scorer on unseen text; and the threshold those held-out scores
-/// choose.
+/// What training learns from held-out scores (inner folds over the training documents, each
+/// scorer fitted without the document): the reranker, the threshold, and the classifier's
+/// rows, so that the later stages learn how far to trust the scorer on unseen text.
+pub struct HeldOut {
+    /// The classifier's rows, one per document.
+    pub documents: Rows,
+    /// The score threshold of a profile.
+    pub threshold: f32,
+    /// The reranker, when the settings ask for one.
+    pub reranker: Option<LinearModel>,
+}
+
+/// Computes [`HeldOut`] for `examples`.
 ///
 /// # Errors
 /// A fold whose candidates hold one class only, or a learner failure.
-pub fn held_out_document_rows(
+pub fn held_out(
     extractor: &Extractor,
     examples: &[&Example],
     settings: &TrainSettings,
-) -> Result<(Rows, f32), String> {
+) -> Result<HeldOut, String> {
     let ids: Vec<(&str, bool)> = examples
         .iter()
         .map(|e| (e.gold.id.as_str(), e.gold.include()))
@@ -205,6 +225,31 @@ pub fn held_out_document_rows(
             }
         }
     }
+    // The reranker learns from the held-out scores of the included documents' candidates; its
+    // own scores then replace them (it has a few features, so its in-sample scores are close
+    // to held-out ones).
+    let reranker = match &settings.reranker {
+        Some(learner) => {
+            let mut rows = Rows::new(
+                crate::rerank::RerankFeature::ALL
+                    .iter()
+                    .map(|f| f.name().to_owned())
+                    .collect(),
+            );
+            for (e, s) in examples.iter().zip(&held_out) {
+                if e.gold.include() {
+                    rows.values.extend(crate::rerank::rows(&e.analysis, s));
+                    rows.labels.extend_from_slice(&e.labels);
+                }
+            }
+            let reranker = LinearModel::fit(&rows, learner).map_err(|e| e.to_string())?;
+            for (e, s) in examples.iter().zip(held_out.iter_mut()) {
+                *s = model::rerank(&reranker, &e.analysis, s);
+            }
+            Some(reranker)
+        }
+        None => None,
+    };
     let threshold = best_threshold(examples, &held_out);
     let mut doc_rows = Rows::new(
         DocFeature::ALL
@@ -218,7 +263,11 @@ pub fn held_out_document_rows(
             .push(&row, e.gold.include())
             .map_err(|e| e.to_string())?;
     }
-    Ok((doc_rows, threshold))
+    Ok(HeldOut {
+        documents: doc_rows,
+        threshold,
+        reranker,
+    })
 }
 
 /// The threshold (0.20 to 0.80 by 0.05) whose selection over the held-out scores of the

@@ -28,6 +28,8 @@ pub(super) struct IhcEval<'a> {
     pub seed: u64,
     /// Features off (cross-validation).
     pub features_off: Option<&'a str>,
+    /// No reranker (cross-validation).
+    pub no_reranker: bool,
     /// `ihc run` output; the pipeline runs on the gold abstracts when absent.
     pub pred: Option<&'a Path>,
     /// List every miss.
@@ -110,6 +112,11 @@ fn cross_validate(
     let settings = pubminer_ihc::train::TrainSettings {
         seed: args.seed,
         features,
+        reranker: if args.no_reranker {
+            None
+        } else {
+            pubminer_ihc::train::TrainSettings::default().reranker
+        },
         ..pubminer_ihc::train::TrainSettings::default()
     };
     let started = Instant::now();

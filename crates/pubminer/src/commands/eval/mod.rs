@@ -46,6 +46,10 @@ enum EvalCommand {
         /// Features to switch off while cross-validating, comma-separated.
         #[arg(long, value_name = "FEATURES", requires = "folds")]
         features_off: Option<String>,
+        /// Train the folds' models without the reranker (the scorer's probabilities decide
+        /// alone), to measure what it adds.
+        #[arg(long, requires = "folds")]
+        no_reranker: bool,
         /// `ihc run` JSONL output [default: run the pipeline on the gold abstracts].
         #[arg(long, value_name = "PRED")]
         pred: Option<PathBuf>,
@@ -130,6 +134,7 @@ pub fn run(args: &EvalArgs, ctx: &Ctx) -> Result<ExitCode> {
             folds,
             seed,
             features_off,
+            no_reranker,
             pred,
             verbose_misses,
             json,
@@ -142,6 +147,7 @@ pub fn run(args: &EvalArgs, ctx: &Ctx) -> Result<ExitCode> {
                 folds: *folds,
                 seed: *seed,
                 features_off: features_off.as_deref(),
+                no_reranker: *no_reranker,
                 pred: pred.as_deref(),
                 verbose_misses: *verbose_misses,
                 json: *json,

@@ -37,6 +37,9 @@ pub struct TrainArgs {
     /// Features to switch off, comma-separated.
     #[arg(long, value_name = "FEATURES")]
     features_off: Option<String>,
+    /// Train without the reranker: the scorer's probabilities decide alone.
+    #[arg(long)]
+    no_reranker: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
 }
@@ -60,6 +63,11 @@ pub(super) fn run(args: &TrainArgs, ctx: &Ctx) -> Result<ExitCode> {
     let settings = pubminer_ihc::train::TrainSettings {
         seed: args.seed,
         features,
+        reranker: if args.no_reranker {
+            None
+        } else {
+            pubminer_ihc::train::TrainSettings::default().reranker
+        },
         ..pubminer_ihc::train::TrainSettings::default()
     };
     let mut files = Vec::new();
@@ -100,7 +108,8 @@ pub(super) fn run(args: &TrainArgs, ctx: &Ctx) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `pubminer ihc rules`: the rules, the features and the compiled-in model's weights.
+/// `pubminer ihc rules`: the rules, the features and the compiled-in model's weights (scorer,
+/// reranker, classifier).
 ///
 /// # Errors
 /// A compiled-in model that does not fit this build.
@@ -118,6 +127,15 @@ pub(super) fn rules() -> Result<ExitCode> {
         .zip(&model.scorer.weights)
     {
         println!("  {:<26} {w:>+7.3}  {}", f.name(), f.describe());
+    }
+    if let Some(reranker) = &model.reranker {
+        println!("\nreranker features, with the reranker's weights:");
+        for (f, w) in pubminer_ihc::rerank::RerankFeature::ALL
+            .iter()
+            .zip(&reranker.weights)
+        {
+            println!("  {:<26} {w:>+7.3}  {}", f.name(), f.describe());
+        }
     }
     println!("\ndocument features, with the classifier's weights:");
     for (f, w) in pubminer_ihc::classify::DocFeature::ALL
