@@ -3,8 +3,9 @@
 //! profile, over [`crate::features::Feature`]), the *reranker* (that probability beside its
 //! rivals' → a new one, over [`crate::rerank::RerankFeature`]; optional) and the *classifier*
 //! (document → probability of `include`, over [`crate::classify::DocFeature`]), with the score
-//! threshold the training chose. It is a small JSON file; the default one (`data/ihc-model.json`, trained on the
-//! shared train and dev sets) is compiled in and rebuilt by `pubminer ihc train`.
+//! threshold the training chose. It is a small JSON file; the default one
+//! (`data/ihc-model.json`, trained on the shared train and dev sets) is compiled in and rebuilt
+//! by `pubminer ihc train`.
 
 use pubminer_core::Document;
 use pubminer_learn::{LinearModel, Logistic};

@@ -6,10 +6,12 @@
 //!    positive when it matches a gold profile as `eval ihc` matches them;
 //! 2. inner folds over D give every candidate a held-out score (a scorer fitted without its
 //!    document);
-//! 3. the threshold is the one whose held-out selection has the best profile F1;
-//! 4. the include/exclude classifier is fitted on document features computed from those
+//! 3. the reranker is fitted on those held-out scores beside their rivals' (`rerank.rs`), and
+//!    its scores replace them;
+//! 4. the threshold is the one whose held-out selection has the best profile F1;
+//! 5. the include/exclude classifier is fitted on document features computed from those
 //!    held-out scores (so it learns how far to trust the scorer on unseen text);
-//! 5. the scorer is refitted on all of D.
+//! 6. the scorer is refitted on all of D.
 
 mod cv;
 mod examples;
