@@ -236,3 +236,34 @@ pub fn read_golds(paths: &[PathBuf]) -> Result<Vec<pubminer_ihc::eval::GoldRecor
     }
     Ok(all)
 }
+
+/// The extractor and training settings of `ihc train` and `eval ihc --folds`: the rules and
+/// candidate features switched off, the seed, and whether to train a reranker.
+///
+/// # Errors
+/// An unknown rule or feature name, or a lexicon that cannot be opened.
+pub fn trainer(
+    rules_off: Option<&str>,
+    features_off: Option<&str>,
+    seed: u64,
+    no_reranker: bool,
+    lexicon: &LexiconArgs,
+    printer: &Printer,
+) -> Result<(pubminer_ihc::Extractor, pubminer_ihc::train::TrainSettings)> {
+    let rules =
+        pubminer_ihc::RuleSet::parse_off(rules_off.unwrap_or("")).map_err(anyhow::Error::msg)?;
+    let features = pubminer_ihc::features::FeatureSet::parse_off(features_off.unwrap_or(""))
+        .map_err(anyhow::Error::msg)?;
+    let lex = super::lexicon::open(lexicon, printer)?;
+    let defaults = pubminer_ihc::train::TrainSettings::default();
+    let settings = pubminer_ihc::train::TrainSettings {
+        seed,
+        features,
+        reranker: if no_reranker { None } else { defaults.reranker },
+        ..defaults
+    };
+    Ok((
+        pubminer_ihc::Extractor::new(Arc::new(lex)).with_rules(rules),
+        settings,
+    ))
+}

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -103,22 +102,14 @@ fn cross_validate(
     if args.engine.engine != EngineArg::Default || args.engine.model.is_some() {
         anyhow::bail!("--folds trains a model per fold: leave out --engine and --model");
     }
-    let rules = pubminer_ihc::RuleSet::parse_off(args.engine.rules_off.as_deref().unwrap_or(""))
-        .map_err(anyhow::Error::msg)?;
-    let features = pubminer_ihc::features::FeatureSet::parse_off(args.features_off.unwrap_or(""))
-        .map_err(anyhow::Error::msg)?;
-    let lex = services::lexicon::open(args.lexicon, &ctx.printer)?;
-    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex)).with_rules(rules);
-    let settings = pubminer_ihc::train::TrainSettings {
-        seed: args.seed,
-        features,
-        reranker: if args.no_reranker {
-            None
-        } else {
-            pubminer_ihc::train::TrainSettings::default().reranker
-        },
-        ..pubminer_ihc::train::TrainSettings::default()
-    };
+    let (extractor, settings) = services::ihc::trainer(
+        args.engine.rules_off.as_deref(),
+        args.features_off,
+        args.seed,
+        args.no_reranker,
+        args.lexicon,
+        &ctx.printer,
+    )?;
     let started = Instant::now();
     let examples = pubminer_ihc::train::examples(&extractor, gold, &settings.features);
     let report = pubminer_ihc::train::cross_validate(&extractor, &examples, k, &settings)

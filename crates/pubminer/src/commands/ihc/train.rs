@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -53,23 +52,14 @@ pub(super) fn run(args: &TrainArgs, ctx: &Ctx) -> Result<ExitCode> {
     use sha2::Digest as _;
     let printer = &ctx.printer;
     let gold = services::ihc::read_golds(&args.gold)?;
-    let rules = pubminer_ihc::RuleSet::parse_off(args.rules_off.as_deref().unwrap_or(""))
-        .map_err(anyhow::Error::msg)?;
-    let features =
-        pubminer_ihc::features::FeatureSet::parse_off(args.features_off.as_deref().unwrap_or(""))
-            .map_err(anyhow::Error::msg)?;
-    let lex = services::lexicon::open(&args.lexicon, printer)?;
-    let extractor = pubminer_ihc::Extractor::new(Arc::new(lex)).with_rules(rules);
-    let settings = pubminer_ihc::train::TrainSettings {
-        seed: args.seed,
-        features,
-        reranker: if args.no_reranker {
-            None
-        } else {
-            pubminer_ihc::train::TrainSettings::default().reranker
-        },
-        ..pubminer_ihc::train::TrainSettings::default()
-    };
+    let (extractor, settings) = services::ihc::trainer(
+        args.rules_off.as_deref(),
+        args.features_off.as_deref(),
+        args.seed,
+        args.no_reranker,
+        &args.lexicon,
+        printer,
+    )?;
     let mut files = Vec::new();
     for p in &args.gold {
         let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
